@@ -1,0 +1,346 @@
+// Package coze is a thin typed client for the parts of the Coze OpenAPI that
+// the Terraform provider uses. It knows nothing of Terraform.
+package coze
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Sites of the Coze OpenAPI. A token only works on the site that issued it.
+const (
+	BaseURLChina         = "https://api.coze.cn"
+	BaseURLInternational = "https://api.coze.com"
+)
+
+// Defaults for Config fields left at zero.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxRetries     = 4
+	DefaultRetryWaitMin   = 1 * time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+)
+
+// Coze response codes that the client and its callers act on.
+const (
+	CodeBadParameter       = 4000
+	CodeInvalidBot         = 4006
+	CodeDailyLimit         = 4008
+	CodeOverloaded         = 4009
+	CodeNotPublishedToAPI  = 4015
+	CodeRateLimited        = 4020
+	CodeAuthInvalid        = 4100
+	CodePermissionDenied   = 4101
+	CodeSensitiveContent   = 4105
+	CodeNotFound           = 4200
+	CodeInternalError      = 5000
+	maxErrorBodySnippetLen = 200
+)
+
+// Logger receives one DEBUG line per request and TRACE lines with bodies.
+// The client never passes the token or the Authorization header to it.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. Only BaseURL and Token are required.
+type Config struct {
+	BaseURL   string
+	Token     string
+	UserAgent string
+	// RequestTimeout bounds each attempt; the caller's context bounds the whole call.
+	RequestTimeout time.Duration
+	// MaxRetries is the number of retries after the first attempt; negative disables retries.
+	MaxRetries   int
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// RequestsPerSecond limits the request rate of this client (and so of every
+	// resource sharing it); 0 means unlimited.
+	RequestsPerSecond float64
+	// Transport overrides the HTTP transport (tests); nil uses a pooled transport.
+	Transport http.RoundTripper
+	Logger    Logger
+}
+
+// Client calls the Coze OpenAPI. It is safe for concurrent use; one Client
+// (one connection pool, one rate limiter) serves every resource of a provider.
+type Client struct {
+	baseURL   *url.URL
+	token     string
+	userAgent string
+	http      *retryablehttp.Client
+	logger    Logger
+}
+
+// NewClient checks cfg and builds a Client.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("coze: missing API token")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("coze: invalid base URL %q: want an absolute URL such as %s", cfg.BaseURL, BaseURLChina)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		transport = newPooledTransport()
+	}
+	if cfg.RequestsPerSecond > 0 {
+		burst := max(1, int(cfg.RequestsPerSecond))
+		transport = &rateLimitedTransport{next: transport, limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst)}
+	}
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.RequestTimeout}
+	rc.Logger = nil
+	rc.RetryMax = cfg.MaxRetries
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	rc.RequestLogHook = countAttempt
+	rc.ErrorHandler = giveUp
+
+	return &Client{
+		baseURL:   base,
+		token:     cfg.Token,
+		userAgent: cfg.UserAgent,
+		http:      rc,
+		logger:    cfg.Logger,
+	}, nil
+}
+
+// BaseURL is the site this client talks to, for error hints.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+type envelope struct {
+	Code   *int64          `json:"code"`
+	Msg    string          `json:"msg"`
+	Data   json.RawMessage `json:"data"`
+	Detail struct {
+		LogID string `json:"logid"`
+	} `json:"detail"`
+}
+
+type attemptsKey struct{}
+
+// do sends one API call, with retries, and decodes data into out (if not nil).
+func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any) error {
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return fmt.Errorf("%s: encoding request: %w", op, err)
+		}
+	}
+	endpoint := c.baseURL.JoinPath(path)
+	endpoint.RawQuery = query.Encode()
+
+	attempts := new(atomic.Int64)
+	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), payload)
+	if err != nil {
+		return fmt.Errorf("%s: building request: %w", op, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+
+	start := time.Now()
+	c.trace(ctx, "Coze API request body", map[string]any{"method": method, "path": path, "body": string(payload)})
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.debug(ctx, "Coze API request failed", map[string]any{
+			"method": method, "path": path, "attempts": attempts.Load(), "duration_ms": time.Since(start).Milliseconds(), "error": err.Error(),
+		})
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("%s: %w (after %d attempts)", op, ctxErr, attempts.Load())
+		}
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, err)
+	}
+
+	apiErr := &APIError{Operation: op, HTTPStatus: resp.StatusCode, LogID: resp.Header.Get("X-Tt-Logid"), Attempts: int(attempts.Load())}
+	var env envelope
+	decodeErr := json.Unmarshal(raw, &env)
+	if env.Detail.LogID != "" {
+		apiErr.LogID = env.Detail.LogID
+	}
+	fields := map[string]any{
+		"method": method, "path": path, "http_status": resp.StatusCode, "logid": apiErr.LogID,
+		"attempts": apiErr.Attempts, "duration_ms": time.Since(start).Milliseconds(),
+	}
+	if env.Code != nil {
+		fields["code"] = *env.Code
+	}
+	c.debug(ctx, "Coze API response", fields)
+	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
+
+	switch {
+	case decodeErr != nil || env.Code == nil:
+		apiErr.Code = -1
+		apiErr.Msg = "response is not a Coze API envelope"
+		apiErr.BodySnippet = snippet(raw)
+		return apiErr
+	case *env.Code != 0 || resp.StatusCode < 200 || resp.StatusCode > 299:
+		apiErr.Code = *env.Code
+		apiErr.Msg = env.Msg
+		return apiErr
+	}
+	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
+		if err := json.Unmarshal(env.Data, out); err != nil {
+			return fmt.Errorf("%s: decoding response data (logid %s): %w", op, apiErr.LogID, err)
+		}
+	}
+	return nil
+}
+
+func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
+	if c.logger != nil {
+		c.logger.Debug(ctx, msg, fields)
+	}
+}
+
+func (c *Client) trace(ctx context.Context, msg string, fields map[string]any) {
+	if c.logger != nil {
+		c.logger.Trace(ctx, msg, fields)
+	}
+}
+
+func snippet(raw []byte) string {
+	s := strings.ToValidUTF8(string(raw), "?")
+	if r := []rune(s); len(r) > maxErrorBodySnippetLen {
+		s = string(r[:maxErrorBodySnippetLen]) + "..."
+	}
+	return strings.TrimSpace(s)
+}
+
+// retryableCodes are Coze codes that mean "try again later". 4008 (daily
+// limit) is not among them: it does not clear within a Terraform run.
+var retryableCodes = map[int64]bool{CodeOverloaded: true, CodeRateLimited: true, CodeInternalError: true}
+
+// checkRetry extends retryablehttp's default policy (transport errors, 429,
+// 5xx) with the Coze codes that mean "try later", which come with HTTP 200.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	if retry || policyErr != nil || resp == nil {
+		return retry, policyErr
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return false, nil
+	}
+	raw, readErr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	if readErr != nil {
+		return true, nil
+	}
+	var env envelope
+	if json.Unmarshal(raw, &env) == nil && env.Code != nil && retryableCodes[*env.Code] {
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoff honours Retry-After (seconds or HTTP date) when the server sends
+// it, and otherwise waits exponentially longer with full jitter.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(wait, maxWait)
+		}
+	}
+	ceiling := minWait << min(attempt, 16)
+	if ceiling <= 0 || ceiling > maxWait {
+		ceiling = maxWait
+	}
+	return minWait/2 + rand.N(ceiling-minWait/2+1)
+}
+
+func retryAfter(header string, now time.Time) (time.Duration, bool) {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return 0, false
+	}
+	if seconds, err := strconv.Atoi(header); err == nil {
+		return max(0, time.Duration(seconds)*time.Second), true
+	}
+	if at, err := http.ParseTime(header); err == nil {
+		return max(0, at.Sub(now)), true
+	}
+	return 0, false
+}
+
+func countAttempt(_ retryablehttp.Logger, req *http.Request, _ int) {
+	if counter, ok := req.Context().Value(attemptsKey{}).(*atomic.Int64); ok {
+		counter.Add(1)
+	}
+}
+
+// giveUp runs when retries are exhausted: hand back the last response so the
+// caller reports its code, msg and logid, or the transport error.
+func giveUp(resp *http.Response, err error, numTries int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, fmt.Errorf("giving up after %d attempts: %w", numTries, err)
+	}
+	return resp, nil
+}
+
+type rateLimitedTransport struct {
+	next    http.RoundTripper
+	limiter *rate.Limiter
+}
+
+func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.limiter.Wait(req.Context()); err != nil {
+		return nil, fmt.Errorf("waiting for the client rate limit: %w", err)
+	}
+	return t.next.RoundTrip(req)
+}
+
+func newPooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	return t
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make demo: build the provider and the mock Coze API, apply the coze_bot_config
+# example against the mock through a dev_overrides CLI config, show the state
+# and prove that a second plan is empty. Needs no Coze account and no network.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TERRAFORM=${TERRAFORM:-terraform}
+DEMO=$PWD/.demo
+BOT_ID=7342866800001
+TOKEN=demo-token-not-secret
+
+rm -rf "$DEMO"
+mkdir -p "$DEMO/plugins" "$DEMO/bin" "$DEMO/work"
+
+echo "==> Building the provider and the mock Coze API"
+go build -o "$DEMO/plugins/terraform-provider-coze" .
+go build -o "$DEMO/bin/coze-mock" ./cmd/coze-mock
+
+echo "==> Starting the mock Coze API on loopback"
+"$DEMO/bin/coze-mock" -listen 127.0.0.1:0 -url-file "$DEMO/mock-url" -token "$TOKEN" -bots "$BOT_ID" 2>"$DEMO/mock.log" &
+MOCK_PID=$!
+trap 'kill $MOCK_PID 2>/dev/null || true; wait $MOCK_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$DEMO/mock-url" ] && break
+  sleep 0.1
+done
+[ -s "$DEMO/mock-url" ] || { echo "mock did not start:"; cat "$DEMO/mock.log"; exit 1; }
+MOCK_URL=$(cat "$DEMO/mock-url")
+echo "    mock listening at $MOCK_URL"
+
+cat >"$DEMO/cli.tfrc" <<CFG
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/coze-terraform/coze" = "$DEMO/plugins"
+  }
+  direct {}
+}
+CFG
+cp examples/provider/provider.tf examples/resources/coze_bot_config/resource.tf "$DEMO/work/"
+
+export TF_CLI_CONFIG_FILE=$DEMO/cli.tfrc
+export TF_IN_AUTOMATION=1
+export COZE_API_BASE=$MOCK_URL
+export COZE_API_TOKEN=$TOKEN
+cd "$DEMO/work"
+
+echo "==> terraform apply (dev_overrides: no terraform init needed)"
+"$TERRAFORM" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e '^Warning: Provider development overrides' -e 'coze-terraform/coze in' || true
+"$TERRAFORM" state list | grep -q coze_bot_config.chef || { echo "apply failed"; exit 1; }
+
+echo "==> terraform state show coze_bot_config.chef"
+"$TERRAFORM" state show -no-color coze_bot_config.chef
+
+echo "==> Requests the mock received"
+grep -E 'POST|GET' "$DEMO/mock.log" || true
+
+echo "==> Second terraform plan (must be empty)"
+set +e
+"$TERRAFORM" plan -detailed-exitcode -input=false -no-color >"$DEMO/plan2.txt" 2>&1
+code=$?
+set -e
+grep -E 'No changes|Plan:' "$DEMO/plan2.txt" || true
+if [ "$code" -ne 0 ]; then
+  echo "FAIL: the second plan is not empty (exit code $code):"
+  cat "$DEMO/plan2.txt"
+  exit 1
+fi
+echo "==> Demo OK: applied against the mock, and the second plan is empty."
