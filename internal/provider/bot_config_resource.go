@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+		"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &botConfigResource{}
+	_ resource.ResourceWithImportState    = &botConfigResource{}
+	_ resource.ResourceWithModifyPlan     = &botConfigResource{}
+	_ resource.ResourceWithValidateConfig = &botConfigResource{}
+)
+
+const (
+	defaultWriteTimeout = 5 * time.Minute
+	defaultReadTimeout  = 2 * time.Minute
+	// privateKeyImporting marks the Read that follows an import: that Read
+	// fills every attribute the API returns instead of only managed ones.
+	privateKeyImporting = "importing"
+)
+
+// NewBotConfigResource is the coze_bot_config resource.
+func NewBotConfigResource() resource.Resource { return &botConfigResource{} }
+
+type botConfigResource struct {
+	data *providerData
+}
+
+func (r *botConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot_config"
+}
+
+func (r *botConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schemaWithTimeouts(ctx)
+}
+
+func (r *botConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+func (r *botConfigResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddWarning("Destroying coze_bot_config does not change the bot",
+			"Coze has no API to reset a bot's configuration. Destroying this resource only removes it from the Terraform state; "+
+				"the bot keeps its current name, prompt, knowledge, plugins, workflows and model settings.")
+		return
+	}
+	// Fail at plan time, not halfway through apply, when the API cannot be called.
+	if r.data != nil && r.data.configErr.HasError() {
+		resp.Diagnostics.Append(r.data.configErr...)
+	}
+}
+
+func (r *botConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan botConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(d...)
+	r.write(ctx, "create", &plan, nil, timeout, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior botConfigModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(d...)
+	r.write(ctx, "update", &plan, &prior, timeout, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return // the framework keeps the prior state
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// write sends the plan to POST /v1/bot/update. On success the plan becomes
+// the new state: the API echoes nothing back, and reading back would only
+// cost a request.
+func (r *botConfigResource) write(ctx context.Context, action string, plan, prior *botConfigModel, timeout time.Duration, diags *diag.Diagnostics) {
+	client, d := r.data.apiClient()
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body, d := expandUpdateBotRequest(ctx, plan, prior)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
+	if err := client.UpdateBot(ctx, body); err != nil {
+		summary, detail := describeAPIError(action+" bot config", plan.BotID.ValueString(), client.BaseURL(), err)
+		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
+		return
+	}
+	plan.ID = plan.BotID
+}
+
+func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var prior botConfigModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	client, d := r.data.apiClient()
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := prior.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	botID := prior.BotID.ValueString()
+	bot, err := client.GetBot(ctx, botID, false)
+	if coze.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Coze bot no longer exists",
+			fmt.Sprintf("Bot %s was not found (%v). It was removed from the Terraform state; apply again to configure a bot with that id if it comes back.", botID, err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		summary, detail := describeAPIError("read bot config", botID, client.BaseURL(), err)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+
+	remote, d := flattenBot(ctx, bot)
+	resp.Diagnostics.Append(d...)
+	remote.ID, remote.BotID, remote.Timeouts = prior.ID, prior.BotID, prior.Timeouts
+	attrTypes := req.State.Schema.Type().(types.ObjectType).AttrTypes
+	remoteObj, d := types.ObjectValueFrom(ctx, attrTypes, remote)
+	resp.Diagnostics.Append(d...)
+	priorObj, d := types.ObjectValueFrom(ctx, attrTypes, prior)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	importing, d := req.Private.GetKey(ctx, privateKeyImporting)
+	resp.Diagnostics.Append(d...)
+	if len(importing) > 0 {
+		priorObj = importView(path.Empty(), remoteObj).(types.Object)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, refreshValue(path.Empty(), priorObj, remoteObj))...)
+}
+
+func (r *botConfigResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var botID types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(context.Background(), path.Root("bot_id"), &botID)...)
+	resp.Diagnostics.AddWarning("Bot configuration left in place",
+		fmt.Sprintf("coze_bot_config for bot %s was removed from the Terraform state only. Coze has no API to reset a bot: "+
+			"the bot keeps its configuration.", botID.ValueString()))
+}
+
+func (r *botConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !decimalIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import coze_bot_config by bot id, the digits after bot/ in the bot's URL, for example: terraform import coze_bot_config.example 7342866800001. Got: %q", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, []byte("true"))...)
+}

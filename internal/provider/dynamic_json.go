@@ -1,0 +1,258 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+// Conversions between dynamic Terraform values (model parameters written in
+// HCL object syntax) and JSON, keeping numbers exact (json.Number).
+
+var errUnknownValue = errors.New("value is not known yet")
+
+// dynamicToJSON encodes a known dynamic value as JSON.
+func dynamicToJSON(v types.Dynamic) (json.RawMessage, error) {
+	decoded, err := attrToJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(decoded)
+}
+
+// attrToJSON turns any known attr.Value into the Go value encoding/json
+// would decode it as (with UseNumber). Null object attributes are left out.
+func attrToJSON(v attr.Value) (any, error) {
+	if v == nil || v.IsNull() {
+		return nil, nil
+	}
+	if v.IsUnknown() {
+		return nil, errUnknownValue
+	}
+	switch val := v.(type) {
+	case basetypes.DynamicValue:
+		if val.IsUnderlyingValueNull() {
+			return nil, nil
+		}
+		return attrToJSON(val.UnderlyingValue())
+	case basetypes.ObjectValue:
+		return attrMapToJSON(val.Attributes())
+	case basetypes.MapValue:
+		return attrMapToJSON(val.Elements())
+	case basetypes.TupleValue:
+		return attrSliceToJSON(val.Elements())
+	case basetypes.ListValue:
+		return attrSliceToJSON(val.Elements())
+	case basetypes.SetValue:
+		return attrSliceToJSON(val.Elements())
+	case basetypes.StringValue:
+		return val.ValueString(), nil
+	case basetypes.BoolValue:
+		return val.ValueBool(), nil
+	case basetypes.NumberValue:
+		return bigFloatToJSONNumber(val.ValueBigFloat()), nil
+	case basetypes.Int64Value:
+		return json.Number(fmt.Sprint(val.ValueInt64())), nil
+	case basetypes.Float64Value:
+		return bigFloatToJSONNumber(big.NewFloat(val.ValueFloat64())), nil
+	}
+	return nil, fmt.Errorf("unsupported value type %s", v.Type(nil))
+}
+
+func attrMapToJSON(attrs map[string]attr.Value) (any, error) {
+	out := make(map[string]any, len(attrs))
+	for key, value := range attrs {
+		if value == nil || value.IsNull() {
+			continue
+		}
+		decoded, err := attrToJSON(value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		out[key] = decoded
+	}
+	return out, nil
+}
+
+func attrSliceToJSON(elems []attr.Value) (any, error) {
+	out := make([]any, 0, len(elems))
+	for i, elem := range elems {
+		decoded, err := attrToJSON(elem)
+		if err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
+		}
+		out = append(out, decoded)
+	}
+	return out, nil
+}
+
+func bigFloatToJSONNumber(f *big.Float) json.Number {
+	if f.IsInt() {
+		i, _ := f.Int(nil)
+		return json.Number(i.String())
+	}
+	return json.Number(f.Text('g', -1))
+}
+
+// decodeJSON decodes with exact numbers. Empty input is JSON null.
+func decodeJSON(raw []byte) (any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// jsonToDynamic turns a JSON object from the API into a dynamic value:
+// objects become objects, arrays tuples, numbers numbers. null, absent and
+// {} become a null dynamic value (nothing set).
+func jsonToDynamic(raw json.RawMessage) (types.Dynamic, error) {
+	decoded, err := decodeJSON(raw)
+	if err != nil {
+		return types.DynamicNull(), fmt.Errorf("decoding JSON: %w", err)
+	}
+	if obj, ok := decoded.(map[string]any); decoded == nil || (ok && len(obj) == 0) {
+		return types.DynamicNull(), nil
+	}
+	return goToDynamic(decoded)
+}
+
+func goToDynamic(decoded any) (types.Dynamic, error) {
+	v, err := goToAttr(decoded)
+	if err != nil {
+		return types.DynamicNull(), err
+	}
+	return types.DynamicValue(v), nil
+}
+
+func goToAttr(decoded any) (attr.Value, error) {
+	switch val := decoded.(type) {
+	case nil:
+		return types.DynamicNull(), nil
+	case string:
+		return types.StringValue(val), nil
+	case bool:
+		return types.BoolValue(val), nil
+	case json.Number:
+		f, _, err := big.ParseFloat(string(val), 10, 512, big.ToNearestEven)
+		if err != nil {
+			return nil, fmt.Errorf("number %q: %w", val, err)
+		}
+		return types.NumberValue(f), nil
+	case map[string]any:
+		attrTypes := make(map[string]attr.Type, len(val))
+		attrs := make(map[string]attr.Value, len(val))
+		for key, elem := range val {
+			if elem == nil {
+				continue
+			}
+			converted, err := goToAttr(elem)
+			if err != nil {
+				return nil, err
+			}
+			attrs[key] = converted
+			attrTypes[key] = converted.Type(nil)
+		}
+		obj, diags := types.ObjectValue(attrTypes, attrs)
+		if diags.HasError() {
+			return nil, fmt.Errorf("building object: %v", diags)
+		}
+		return obj, nil
+	case []any:
+		elemTypes := make([]attr.Type, 0, len(val))
+		elems := make([]attr.Value, 0, len(val))
+		for _, elem := range val {
+			converted, err := goToAttr(elem)
+			if err != nil {
+				return nil, err
+			}
+			elems = append(elems, converted)
+			elemTypes = append(elemTypes, converted.Type(nil))
+		}
+		tuple, diags := types.TupleValue(elemTypes, elems)
+		if diags.HasError() {
+			return nil, fmt.Errorf("building tuple: %v", diags)
+		}
+		return tuple, nil
+	}
+	return nil, fmt.Errorf("unsupported JSON value %T", decoded)
+}
+
+// jsonEqual compares decoded JSON values, numbers by value (1 == 1.0).
+func jsonEqual(a, b any) bool {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for key, elem := range av {
+			other, ok := bv[key]
+			if !ok || !jsonEqual(elem, other) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for i := range av {
+			if !jsonEqual(av[i], bv[i]) {
+				return false
+			}
+		}
+		return true
+	case json.Number:
+		bv, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		x, _, errX := big.ParseFloat(string(av), 10, 512, big.ToNearestEven)
+		y, _, errY := big.ParseFloat(string(bv), 10, 512, big.ToNearestEven)
+		return errX == nil && errY == nil && x.Cmp(y) == 0
+	default:
+		return a == b
+	}
+}
+
+// overlayManaged keeps only the parts of remote that the prior value
+// manages: the keys of prior objects, recursively. Keys the API adds are
+// ignored; a key the API no longer returns keeps its prior value.
+func overlayManaged(prior, remote any) any {
+	priorObj, ok := prior.(map[string]any)
+	if !ok {
+		return remote
+	}
+	remoteObj, ok := remote.(map[string]any)
+	if !ok {
+		return remote
+	}
+	out := make(map[string]any, len(priorObj))
+	keys := make([]string, 0, len(priorObj))
+	for key := range priorObj {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if remoteValue, ok := remoteObj[key]; ok && remoteValue != nil {
+			out[key] = overlayManaged(priorObj[key], remoteValue)
+		} else {
+			out[key] = priorObj[key]
+		}
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+)
+
+// describeAPIError turns a failed API call into a diagnostic that names the
+// operation and the bot, shows code, msg, HTTP status and logid, and says
+// what to do about the common failures.
+func describeAPIError(operation, botID, baseURL string, err error) (summary, detail string) {
+	summary = fmt.Sprintf("Cannot %s of Coze bot %s", operation, botID)
+	apiErr, ok := coze.AsAPIError(err)
+	if !ok {
+		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+
+			"and base_url, then apply again.", err, baseURL)
+	}
+	var b strings.Builder
+	if apiErr.BodySnippet != "" || apiErr.Code == -1 {
+		fmt.Fprintf(&b, "The Coze API at %s answered HTTP %d with a body that is not a Coze API response", baseURL, apiErr.HTTPStatus)
+	} else {
+		fmt.Fprintf(&b, "Coze API error:\n  code:   %d\n  msg:    %s\n  HTTP:   %d", apiErr.Code, apiErr.Msg, apiErr.HTTPStatus)
+	}
+	if apiErr.BodySnippet != "" {
+		fmt.Fprintf(&b, "\n  body:   %q", apiErr.BodySnippet)
+	}
+	if apiErr.LogID != "" {
+		fmt.Fprintf(&b, "\n  logid:  %s (quote it to Coze support)", apiErr.LogID)
+	}
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, "\n  attempts: %d", apiErr.Attempts)
+	}
+	if hint := errorHint(apiErr, baseURL); hint != "" {
+		b.WriteString("\n\n" + hint)
+	}
+	return summary, b.String()
+}
+
+func errorHint(e *coze.APIError, baseURL string) string {
+	switch e.Code {
+	case coze.CodeAuthInvalid:
+		return fmt.Sprintf("The token was rejected. Check COZE_API_TOKEN (or api_token), that it has not expired, and that it "+
+			"belongs to the site in base_url (%s): tokens from coze.cn do not work on %s and tokens from coze.com do not work on %s.",
+			baseURL, coze.BaseURLInternational, coze.BaseURLChina)
+	case coze.CodePermissionDenied:
+		return "The token lacks a permission: coze_bot_config needs `edit` (update) and `getMetadata` (read). " +
+			"Edit the personal access token in the Coze console, or create one with both permissions."
+	case coze.CodeNotFound, coze.CodeInvalidBot:
+		return fmt.Sprintf("Check bot_id: the bot must exist on %s and belong to a workspace the token can access.", baseURL)
+	case coze.CodeBadParameter:
+		return "The API rejected a value in the request; msg names it."
+	case coze.CodeNotPublishedToAPI:
+		return "The bot is not published to the API channel (connector 1024). Publish it, then try again."
+	case coze.CodeSensitiveContent:
+		return "Coze flagged content as sensitive. Review name, description, prompt and onboarding texts."
+	case coze.CodeDailyLimit:
+		return "The account's daily API quota is used up. Try again tomorrow or upgrade the plan."
+	case coze.CodeOverloaded, coze.CodeRateLimited, coze.CodeInternalError:
+		return "Coze is busy or rate-limiting. Lower requests_per_second or -parallelism, or raise max_retries, then apply again."
+	case -1:
+		return "A proxy or gateway answered instead of the Coze API. Check base_url and any HTTP proxy settings, then apply again."
+	}
+	if e.HTTPStatus == 429 || e.HTTPStatus >= 500 {
+		return "Coze is busy or unavailable. Apply again later, or raise max_retries."
+	}
+	return ""
+}

@@ -1,0 +1,244 @@
+// Package provider is the Terraform side of terraform-provider-coze: the
+// provider block, coze_bot_config and the mapping to the API client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+)
+
+// Environment variables read by the provider block.
+const (
+	EnvAPIToken          = "COZE_API_TOKEN"
+	EnvBaseURL           = "COZE_API_BASE"
+	EnvMaxRetries        = "COZE_MAX_RETRIES"
+	EnvRequestsPerSecond = "COZE_REQUESTS_PER_SECOND"
+	EnvRequestTimeout    = "COZE_REQUEST_TIMEOUT"
+)
+
+var _ provider.Provider = &cozeProvider{}
+
+type cozeProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &cozeProvider{version: version} }
+}
+
+type providerModel struct {
+	APIToken          types.String  `tfsdk:"api_token"`
+	BaseURL           types.String  `tfsdk:"base_url"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+}
+
+func (p *cozeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "coze"
+	resp.Version = p.version
+}
+
+func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Coze (扣子) bots through the Coze OpenAPI.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Coze personal access token (`pat_...`) or OAuth access token. Defaults to the `" + EnvAPIToken +
+					"` environment variable. Needs the `edit` and `getMetadata` permissions. Only required once a resource calls the API, " +
+					"so `terraform validate` works without it.",
+			},
+			"base_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of the Coze OpenAPI: `" + coze.BaseURLChina + "` (China site, the default) or `" +
+					coze.BaseURLInternational + "` (international site). A token only works on the site that issued it. Defaults to the `" +
+					EnvBaseURL + "` environment variable. Must be `https`, except for loopback addresses (a local mock or proxy).",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after HTTP 429, 5xx, a network error or a Coze "+
+					"\"try later\" code, with exponential backoff that honours `Retry-After`. Defaults to the `%s` environment variable, else %d. 0 disables retries.",
+					EnvMaxRetries, coze.DefaultMaxRetries),
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "Client-side limit on requests per second, shared by every resource of this provider " +
+					"configuration. Defaults to the `" + EnvRequestsPerSecond + "` environment variable, else unlimited.",
+				Validators: []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Timeout of one HTTP request attempt, as a Go duration (`30s`, `2m`). Defaults to the `" +
+					EnvRequestTimeout + "` environment variable, else `" + coze.DefaultRequestTimeout.String() + "`.",
+			},
+		},
+	}
+}
+
+// providerData is what Configure hands to resources. The client is built
+// lazily: a missing token is only an error once a resource needs the API.
+type providerData struct {
+	client    *coze.Client
+	configErr diag.Diagnostics
+}
+
+// apiClient returns the client, or the configuration error that prevents one.
+func (d *providerData) apiClient() (*coze.Client, diag.Diagnostics) {
+	if d == nil {
+		var diags diag.Diagnostics
+		diags.AddError("Provider not configured", "The coze provider was not configured. This is a bug in the provider.")
+		return nil, diags
+	}
+	return d.client, d.configErr
+}
+
+func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"api_token": cfg.APIToken, "base_url": cfg.BaseURL, "max_retries": cfg.MaxRetries,
+		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider setting",
+				fmt.Sprintf("The coze provider's %s is not known until apply. Set it to a value known at plan time.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	clientCfg := coze.Config{
+		Token:     stringOrEnv(cfg.APIToken, EnvAPIToken, ""),
+		BaseURL:   stringOrEnv(cfg.BaseURL, EnvBaseURL, coze.BaseURLChina),
+		UserAgent: fmt.Sprintf("terraform-provider-coze/%s terraform/%s", p.version, req.TerraformVersion),
+	}
+	if err := checkBaseURL(clientCfg.BaseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Coze base URL", err.Error())
+	}
+	clientCfg.MaxRetries = int(int64OrEnv(cfg.MaxRetries, EnvMaxRetries, coze.DefaultMaxRetries, &resp.Diagnostics))
+	if clientCfg.MaxRetries == 0 {
+		clientCfg.MaxRetries = -1 // the client reads 0 as "default"
+	}
+	clientCfg.RequestsPerSecond = float64OrEnv(cfg.RequestsPerSecond, EnvRequestsPerSecond, &resp.Diagnostics)
+	timeout := stringOrEnv(cfg.RequestTimeout, EnvRequestTimeout, coze.DefaultRequestTimeout.String())
+	if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+			fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\", got: %q", timeout))
+	} else {
+		clientCfg.RequestTimeout = d
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{}
+	if clientCfg.Token == "" {
+		data.configErr.AddError("Missing Coze API token",
+			"The coze provider needs an API token to call the Coze API. Set the "+EnvAPIToken+" environment variable "+
+				"(recommended; in Terraform Cloud, as a sensitive environment variable) or api_token in the provider block. "+
+				"Create a personal access token with the edit and getMetadata permissions in the Coze console.")
+	} else {
+		clientCfg.Logger = newTFLogger(clientCfg.Token)
+		client, err := coze.NewClient(clientCfg)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot create the Coze API client", err.Error())
+			return
+		}
+		data.client = client
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// checkBaseURL allows https anywhere and plain http only on loopback, so a
+// token is never sent in clear text over a network.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("base_url must be an absolute URL such as %s, got: %q", coze.BaseURLChina, raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("base_url must use https (http is allowed only for loopback addresses such as a local mock), got: %q", raw)
+}
+
+func stringOrEnv(v types.String, env, fallback string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	if s := os.Getenv(env); s != "" {
+		return s
+	}
+	return fallback
+}
+
+func int64OrEnv(v types.Int64, env string, fallback int64, diags *diag.Diagnostics) int64 {
+	if !v.IsNull() {
+		return v.ValueInt64()
+	}
+	s := os.Getenv(env)
+	if s == "" {
+		return fallback
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 20 {
+		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a whole number from 0 to 20, got: %q", env, s))
+	}
+	return n
+}
+
+func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 {
+	if !v.IsNull() {
+		return v.ValueFloat64()
+	}
+	s := os.Getenv(env)
+	if s == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a number of requests per second (0 or more), got: %q", env, s))
+	}
+	return f
+}
+
+func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewBotConfigResource}
+}
+
+func (p *cozeProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
