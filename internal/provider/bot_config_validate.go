@@ -25,7 +25,9 @@ func (modelParametersValidator) Description(context.Context) string {
 		"caching_expire_time an integer from 1 to %d", quoted(thinkingTypes), quoted(cachingTypes), maxCachingExpireSeconds)
 }
 
-func (v modelParametersValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v modelParametersValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (modelParametersValidator) ValidateDynamic(_ context.Context, req validator.DynamicRequest, resp *validator.DynamicResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.IsUnderlyingValueUnknown() || req.ConfigValue.IsUnderlyingValueNull() {
