@@ -1,0 +1,142 @@
+// Command coze-mock serves the in-memory Coze OpenAPI mock (internal/mockcoze) on a loopback
+// address, for demos and manual runs of the provider without a Coze account.
+//
+//	go run ./cmd/coze-mock -listen 127.0.0.1:0 -url-file /tmp/coze-mock.url
+//
+// It is a test double: it refuses to listen on anything but a loopback address.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "coze-mock:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("coze-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8787", "loopback address to listen on (127.0.0.1:0 picks a free port)")
+	token := fs.String("token", "", "accepted bearer token (default: $COZE_API_TOKEN, else "+mockcoze.DefaultToken+")")
+	bots := fs.String("bots", "7342866800001", "comma-separated bot ids to seed")
+	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file")
+	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if err := checkLoopback(*listen); err != nil {
+		return err
+	}
+
+	tok, tokenSource := *token, "-token"
+	if tok == "" {
+		tok, tokenSource = os.Getenv("COZE_API_TOKEN"), "$COZE_API_TOKEN"
+	}
+	if tok == "" {
+		tok, tokenSource = mockcoze.DefaultToken, "default "+mockcoze.DefaultToken
+	}
+
+	logger := log.New(stderr, "coze-mock: ", log.LstdFlags)
+	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, Logf: logger.Printf})
+	var seeded []string
+	for _, id := range strings.Split(*bots, ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if strings.Trim(id, "0123456789") != "" {
+			return fmt.Errorf("-bots: %q is not a decimal bot id", id)
+		}
+		srv.AddBot(id)
+		seeded = append(seeded, id)
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	baseURL := "http://" + ln.Addr().String()
+	if *urlFile != "" {
+		if err := writeFileAtomic(*urlFile, baseURL); err != nil {
+			ln.Close()
+			return err
+		}
+		defer os.Remove(*urlFile)
+	}
+	logger.Printf("listening on %s; bots %v; token: %s", baseURL, seeded, tokenSource)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Printf("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// checkLoopback accepts only localhost and loopback IPs: the mock accepts a well-known token.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q: refusing a non-loopback address; coze-mock is a test double (use 127.0.0.1, ::1 or localhost)", addr)
+}
+
+// writeFileAtomic writes via a temporary file and a rename, so a reader polling for the
+// file never sees it half written.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".coze-mock-url-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

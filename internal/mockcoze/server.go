@@ -1,0 +1,682 @@
+// Package mockcoze is an in-memory test double of the Coze OpenAPI endpoints that the
+// coze_bot resource uses:
+//
+//	POST /v1/bot/update         edit a bot's draft
+//	POST /v1/bot/publish        copy the draft to the published version
+//	GET  /v1/bots/{bot_id}      read the draft (?is_published=false) or the published version
+//
+// The acceptance tests run real Terraform against it through net/http/httptest, and
+// cmd/coze-mock serves it on a loopback port for demos.
+//
+// The mock decodes and encodes the wire JSON itself (generic maps, decoded with
+// json.Decoder.UseNumber) and imports no other package of this repository, so a wrong JSON
+// name in the client makes a test fail instead of agreeing with itself. It imitates what the
+// real API does that a provider must cope with: the envelope {code, msg, data, detail.logid}
+// and the X-Tt-Logid header, business errors as HTTP 200 with a non-zero code, partial
+// updates that merge nested objects, a retrieve shape that differs from the update shape
+// (icon_url instead of icon_file_id, re-sorted knowledge, plugins grouped by plugin, API
+// defaults filled in, write-only fields never returned), and injected faults.
+package mockcoze
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultToken is the bearer token accepted when Options.Token is empty.
+const DefaultToken = "mock-token"
+
+// maxBodyBytes is the request body limit of the real API (15 MB).
+const maxBodyBytes = 15 << 20
+
+// Envelope codes used by the mock.
+const (
+	codeOK           = 0
+	codeInvalidParam = 4000
+	codePathNotFound = 4004
+	codeUnpublished  = 4015
+	codeAuth         = 4100
+	codeNotFound     = 4200
+)
+
+// Options configures a Server.
+type Options struct {
+	// Token is the accepted bearer token; if "" DefaultToken is used.
+	Token string
+	// OnboardingPascalCase makes retrieve emit onboarding_info with PascalCase keys
+	// (Prologue, SuggestedQuestions, OnboardingMode, ...) like the example in Coze's doc.
+	// The default is snake_case (prologue, suggested_questions).
+	OnboardingPascalCase bool
+	// StrictFields: nil or true rejects unknown JSON fields in the update body with code
+	// 4000 naming the field (at any level except inside model_info_config.parameters,
+	// which is an open map); false ignores (and does not store) them.
+	StrictFields *bool
+	// Logf, when set, receives one line per request (method, path, HTTP status, code,
+	// logid). The token is never logged.
+	Logf func(format string, args ...any)
+}
+
+// Request is one entry of the request log.
+type Request struct {
+	Method   string
+	Path     string
+	RawQuery string
+	// Header is a copy of the request headers; an Authorization value is replaced by
+	// "Bearer <redacted>".
+	Header http.Header
+	Body   []byte
+	Time   time.Time
+}
+
+// Fault is an injected failure; see Server.InjectFault.
+type Fault struct {
+	// Method matches the request method; "" matches any.
+	Method string
+	// Path matches URL.Path exactly, or as a prefix if it ends with "*"; "" matches any.
+	Path string
+	// Times is how many matching requests the fault applies to; 0 means 1.
+	Times int
+	// Status is the HTTP status to answer; 0 means 200.
+	Status int
+	// Code is the envelope code, used when RawBody == "". When Code is 0 but Status is an
+	// error status, the envelope carries a code derived from the status (401 -> 4100,
+	// 429 -> 4020, 5xx -> 5000, other 4xx -> 4000) so that the answer is never "code 0".
+	Code int
+	// Msg is the envelope msg (defaults to the HTTP status text when Code is derived).
+	Msg string
+	// RetryAfter sets the Retry-After header when non-empty.
+	RetryAfter string
+	// Delay sleeps before answering, stopping early (and answering nothing) if the client
+	// goes away. With Status == 0, Code == 0 and RawBody == "", the request is served
+	// normally after the delay.
+	Delay time.Duration
+	// RawBody answers this exact body (e.g. an HTML 502 page) with Content-Type text/html.
+	RawBody string
+}
+
+// Server is the mock. It implements http.Handler and is safe for concurrent use.
+type Server struct {
+	token   string
+	strict  bool
+	pascal  bool
+	logf    func(format string, args ...any)
+	logSeed uint64
+	logSeq  atomic.Uint64
+
+	mu       sync.Mutex
+	bots     map[string]*bot
+	faults   []*Fault
+	requests []Request
+}
+
+// bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
+// (the keys of the update body, minus bot_id), with numbers as json.Number.
+type bot struct {
+	createTime int64
+	updateTime int64 // of the draft
+
+	published       map[string]any // nil until the first publish
+	publishedUpdate int64
+	version         string // last publish version, "" if never published
+
+	draft map[string]any
+}
+
+// New returns a Server with no bots.
+func New(opts Options) *Server {
+	s := &Server{
+		token:  opts.Token,
+		strict: opts.StrictFields == nil || *opts.StrictFields,
+		pascal: opts.OnboardingPascalCase,
+		logf:   opts.Logf,
+		bots:   map[string]*bot{},
+	}
+	if s.token == "" {
+		s.token = DefaultToken
+	}
+	var seed [8]byte
+	_, _ = rand.Read(seed[:])
+	s.logSeed = binary.BigEndian.Uint64(seed[:]) & 0xFFFFFFFFFF // 40 bits; the counter adds to it
+	return s
+}
+
+// AddBot seeds an unpublished bot whose draft is {"name": "Bot <last 4 digits>",
+// "description": ""}; everything else is unset, so retrieve shows the API defaults. Adding
+// an id that already exists resets that bot.
+func (s *Server) AddBot(botID string) {
+	suffix := botID
+	if len(suffix) > 4 {
+		suffix = suffix[len(suffix)-4:]
+	}
+	now := time.Now().Unix()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bots[botID] = &bot{
+		createTime: now,
+		updateTime: now,
+		draft:      map[string]any{"name": "Bot " + suffix, "description": ""},
+	}
+}
+
+// DeleteBot removes a bot, as if it were deleted out of band in the Coze UI.
+func (s *Server) DeleteBot(botID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.bots, botID)
+}
+
+// HasBot reports whether the bot exists.
+func (s *Server) HasBot(botID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.bots[botID]
+	return ok
+}
+
+// Draft returns a deep copy of the stored draft in the UPDATE-wire shape: the keys exactly
+// as in the update body (name, description, icon_file_id, prompt_info{...},
+// onboarding_info{...}, knowledge{...}, plugin_id_list{id_list:[...]},
+// workflow_id_list{ids:[...]}, model_info_config{...}, suggest_reply_info{...}), without
+// bot_id, holding only what was ever set. Objects are map[string]any, arrays []any, and
+// numbers json.Number (exactly the literal the client sent).
+func (s *Server) Draft(botID string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bots[botID]
+	if !ok {
+		return nil, false
+	}
+	return deepCopyMap(b.draft), true
+}
+
+// EditDraft changes the draft out of band, like a user editing the bot in the Coze UI. edit
+// receives the live update-shape map (under the server's lock: it must not call the
+// Server). Afterwards the draft is normalised through JSON (so edit may store float64, int,
+// []string or structs) and update_time is bumped. Nothing is validated. Unknown bots are
+// ignored.
+func (s *Server) EditDraft(botID string, edit func(draft map[string]any)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bots[botID]
+	if !ok {
+		return
+	}
+	edit(b.draft)
+	if b.draft == nil {
+		b.draft = map[string]any{}
+	}
+	if raw, err := json.Marshal(b.draft); err == nil {
+		if m, err := decodeObject(raw); err == nil {
+			b.draft = m
+		}
+	}
+	b.updateTime = time.Now().Unix()
+}
+
+// Requests returns a copy of the request log, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = copyRequest(r)
+	}
+	return out
+}
+
+// RequestsTo returns the logged requests with this method and exact URL.Path.
+func (s *Server) RequestsTo(method, path string) []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Request
+	for _, r := range s.requests {
+		if r.Method == method && r.Path == path {
+			out = append(out, copyRequest(r))
+		}
+	}
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// InjectFault queues a fault. Faults are matched FIFO: the first queued fault whose Method
+// and Path match a request is applied and its remaining Times decremented (it is removed at
+// 0). The request is recorded in the log before the fault applies. A fault answer carries
+// an X-Tt-Logid header; with a code, its body is the normal envelope.
+func (s *Server) InjectFault(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+func copyRequest(r Request) Request {
+	r.Header = r.Header.Clone()
+	r.Body = bytes.Clone(r.Body)
+	return r
+}
+
+// reply is what a handler answers.
+type reply struct {
+	status     int
+	code       int
+	msg        string
+	data       any
+	rawHTML    string
+	retryAfter string
+	allow      string
+	dropped    bool // the client went away during a fault's delay: nothing is written
+}
+
+type envelope struct {
+	Code   int    `json:"code"`
+	Msg    string `json:"msg"`
+	Data   any    `json:"data,omitempty"`
+	Detail detail `json:"detail"`
+}
+
+type detail struct {
+	LogID string `json:"logid"`
+}
+
+func ok(data any) reply { return reply{status: http.StatusOK, code: codeOK, data: data} }
+
+func fail(status, code int, msg string) reply { return reply{status: status, code: code, msg: msg} }
+
+func invalidf(format string, args ...any) reply {
+	return fail(http.StatusOK, codeInvalidParam, "invalid parameter: "+fmt.Sprintf(format, args...))
+}
+
+func notFound(botID string) reply {
+	return fail(http.StatusOK, codeNotFound, fmt.Sprintf("bot %s does not exist or you have no permission", botID))
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	hdr := r.Header.Clone()
+	if hdr.Get("Authorization") != "" {
+		hdr.Set("Authorization", "Bearer <redacted>")
+	}
+	logid := s.newLogID(start)
+
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{
+		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Header: hdr, Body: bytes.Clone(body), Time: start,
+	})
+	fault := s.takeFault(r.Method, r.URL.Path)
+	s.mu.Unlock()
+
+	var rep reply
+	served := false
+	if fault != nil {
+		if fault.Delay > 0 && !sleepCtx(r.Context(), fault.Delay) {
+			rep, served = reply{dropped: true}, true
+		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
+			rep, served = faultReply(fault), true
+		}
+	}
+	if !served {
+		rep = s.route(r, body, readErr)
+	}
+	s.write(w, logid, rep)
+	if s.logf != nil {
+		if rep.dropped {
+			s.logf("%s %s -> client went away during injected delay (logid %s)", r.Method, r.URL.Path, logid)
+		} else {
+			s.logf("%s %s -> http %d code %d logid %s (%s)", r.Method, r.URL.Path, rep.status, rep.code, logid,
+				time.Since(start).Round(time.Millisecond))
+		}
+	}
+}
+
+// takeFault returns a copy of the first matching fault and consumes one of its Times.
+// The caller holds s.mu.
+func (s *Server) takeFault(method, path string) *Fault {
+	for i, f := range s.faults {
+		if f.Method != "" && f.Method != method {
+			continue
+		}
+		if f.Path != "" {
+			if prefix, ok := strings.CutSuffix(f.Path, "*"); ok {
+				if !strings.HasPrefix(path, prefix) {
+					continue
+				}
+			} else if f.Path != path {
+				continue
+			}
+		}
+		applied := *f
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+		}
+		return &applied
+	}
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func faultReply(f *Fault) reply {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	rep := reply{status: status, code: f.Code, msg: f.Msg, retryAfter: f.RetryAfter, rawHTML: f.RawBody}
+	if f.RawBody == "" && f.Code == 0 && status >= 400 {
+		switch {
+		case status == http.StatusUnauthorized:
+			rep.code = codeAuth
+		case status == http.StatusTooManyRequests:
+			rep.code = 4020
+		case status >= 500:
+			rep.code = 5000
+		default:
+			rep.code = codeInvalidParam
+		}
+		if rep.msg == "" {
+			rep.msg = http.StatusText(status)
+		}
+	}
+	return rep
+}
+
+func (s *Server) route(r *http.Request, body []byte, readErr error) reply {
+	if !s.authorized(r.Header.Get("Authorization")) {
+		return fail(http.StatusUnauthorized, codeAuth, "authentication is invalid")
+	}
+	path := r.URL.Path
+	var method string
+	var handle func() reply
+	switch {
+	case path == "/v1/bot/update":
+		method, handle = http.MethodPost, func() reply { return s.handleUpdate(body) }
+	case path == "/v1/bot/publish":
+		method, handle = http.MethodPost, func() reply { return s.handlePublish(body) }
+	case strings.HasPrefix(path, "/v1/bots/") && !strings.Contains(path[len("/v1/bots/"):], "/") && len(path) > len("/v1/bots/"):
+		botID := path[len("/v1/bots/"):]
+		method, handle = http.MethodGet, func() reply { return s.handleRetrieve(botID, r.URL.Query()) }
+	default:
+		return fail(http.StatusNotFound, codePathNotFound, "path not found")
+	}
+	if r.Method != method {
+		rep := fail(http.StatusMethodNotAllowed, codeInvalidParam,
+			fmt.Sprintf("method %s not allowed on %s, use %s", r.Method, path, method))
+		rep.allow = method
+		return rep
+	}
+	if readErr != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(readErr, &tooLarge) {
+			return fail(http.StatusRequestEntityTooLarge, codeInvalidParam, "invalid request body: larger than 15 MB")
+		}
+		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+readErr.Error())
+	}
+	return handle()
+}
+
+func (s *Server) authorized(h string) bool {
+	scheme, tok, found := strings.Cut(h, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
+}
+
+func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
+	if rep.dropped {
+		return
+	}
+	h := w.Header()
+	h.Set("X-Tt-Logid", logid)
+	if rep.retryAfter != "" {
+		h.Set("Retry-After", rep.retryAfter)
+	}
+	if rep.allow != "" {
+		h.Set("Allow", rep.allow)
+	}
+	if rep.rawHTML != "" {
+		h.Set("Content-Type", "text/html")
+		w.WriteHeader(rep.status)
+		_, _ = io.WriteString(w, rep.rawHTML)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid}}); err != nil {
+		buf.Reset()
+		fmt.Fprintf(&buf, `{"code":5000,"msg":%q,"detail":{"logid":%q}}`, "mock encoding error: "+err.Error(), logid)
+		rep.status = http.StatusInternalServerError
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// newLogID returns a log id shaped like the real ones: a 14-digit timestamp and 12
+// uppercase hex digits (a per-server random seed plus a counter, so ids never repeat).
+func (s *Server) newLogID(t time.Time) string {
+	n := s.logSeq.Add(1)
+	return t.Format("20060102150405") + fmt.Sprintf("%012X", (s.logSeed+n)&0xFFFFFFFFFFFF)
+}
+
+// ---- handlers ----
+
+func (s *Server) handleUpdate(body []byte) reply {
+	in, err := decodeObject(body)
+	if err != nil {
+		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
+	}
+	clean, verr := validateUpdate(in, s.strict)
+	if verr != nil {
+		return invalidf("%s", verr.Error())
+	}
+	botID := clean["bot_id"].(string)
+	delete(clean, "bot_id")
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, found := s.bots[botID]
+	if !found {
+		return notFound(botID)
+	}
+	next := deepCopyMap(b.draft)
+	mergeInto(next, clean, "")
+	if err := crossCheck(next); err != nil {
+		return invalidf("%s", err.Error())
+	}
+	b.draft = next
+	b.updateTime = time.Now().Unix()
+	return ok(nil)
+}
+
+func (s *Server) handlePublish(body []byte) reply {
+	in, err := decodeObject(body)
+	if err != nil {
+		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
+	}
+	if verr := validatePublish(in); verr != nil {
+		return invalidf("%s", verr.Error())
+	}
+	botID := in["bot_id"].(string)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, found := s.bots[botID]
+	if !found {
+		return notFound(botID)
+	}
+	v := time.Now().UnixMilli()
+	if last, err := strconv.ParseInt(b.version, 10, 64); err == nil && v <= last {
+		v = last + 1
+	}
+	b.version = strconv.FormatInt(v, 10)
+	b.published = deepCopyMap(b.draft)
+	b.publishedUpdate = b.updateTime
+	return ok(map[string]any{"bot_id": botID, "version": b.version})
+}
+
+func (s *Server) handleRetrieve(botID string, q map[string][]string) reply {
+	if !isDigits(botID) {
+		return invalidf("bot_id must be a string of decimal digits, got %q", botID)
+	}
+	published := true
+	if vals := q["is_published"]; len(vals) > 0 && vals[0] != "" {
+		v, err := strconv.ParseBool(vals[0])
+		if err != nil {
+			return invalidf("is_published must be true or false, got %q", vals[0])
+		}
+		published = v
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, found := s.bots[botID]
+	if !found {
+		return notFound(botID)
+	}
+	if !published {
+		return ok(s.botInfo(botID, b, b.draft, b.updateTime))
+	}
+	if b.published == nil {
+		return fail(http.StatusOK, codeUnpublished, "bot has not been published to the API channel")
+	}
+	return ok(s.botInfo(botID, b, b.published, b.publishedUpdate))
+}
+
+// ---- JSON helpers ----
+
+// decodeObject decodes exactly one JSON object, with numbers as json.Number.
+func decodeObject(body []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errors.New("empty body, expected a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	var extra any
+	if err := dec.Decode(&extra); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON object")
+	}
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		return nil, fmt.Errorf("expected a JSON object, got %s", jsonType(v))
+	}
+	return m, nil
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return deepCopyMap(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = deepCopy(e)
+		}
+		return out
+	default:
+		return v // string, json.Number, bool, nil: immutable
+	}
+}
+
+func deepCopyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = deepCopy(v)
+	}
+	return out
+}
+
+// mergeInto applies an update: objects merge key by key (recursively), everything else —
+// arrays included — replaces, and model_info_config.parameters replaces wholly.
+func mergeInto(dst, src map[string]any, path string) {
+	for k, v := range src {
+		p := joinPath(path, k)
+		if sm, isMap := v.(map[string]any); isMap && p != "model_info_config.parameters" {
+			if dm, isMap := dst[k].(map[string]any); isMap {
+				mergeInto(dm, sm, p)
+				continue
+			}
+		}
+		dst[k] = deepCopy(v)
+	}
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case json.Number, float64, int, int64:
+		return "number"
+	case bool:
+		return "boolean"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

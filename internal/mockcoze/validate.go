@@ -1,0 +1,462 @@
+package mockcoze
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// kind is the JSON type a schema node expects.
+type kind int
+
+const (
+	kString kind = iota
+	kID          // a string of decimal digits
+	kBool
+	kInt    // a JSON number that is an integer
+	kNumber // any JSON number
+	kObject // an object with known fields
+	kArray
+	kOpenMap // an object whose keys are not checked (model_info_config.parameters)
+)
+
+// node describes one value of a request body. check runs after the type check and before
+// the children are walked (so an array's size is reported before its items).
+type node struct {
+	kind     kind
+	required bool
+	fields   []field // kObject, in the order they are checked
+	elem     *node   // kArray
+	check    func(path string, v any) error
+}
+
+type field struct {
+	name string
+	node *node
+}
+
+func str(check func(string, any) error) *node     { return &node{kind: kString, check: check} }
+func id() *node                                   { return &node{kind: kID} }
+func boolean() *node                              { return &node{kind: kBool} }
+func integer(check func(string, any) error) *node { return &node{kind: kInt, check: check} }
+func number(check func(string, any) error) *node  { return &node{kind: kNumber, check: check} }
+func object(fields ...field) *node                { return &node{kind: kObject, fields: fields} }
+func array(elem *node, check func(string, any) error) *node {
+	return &node{kind: kArray, elem: elem, check: check}
+}
+func required(n *node) *node       { n.required = true; return n }
+func f(name string, n *node) field { return field{name: name, node: n} }
+
+// updateSchema is the body of POST /v1/bot/update.
+var updateSchema = object(
+	f("bot_id", required(id())),
+	f("name", str(runeLen(1, 20))),
+	f("description", str(runeLen(0, 500))),
+	f("icon_file_id", id()),
+	f("prompt_info", object(
+		f("prompt", str(runeLen(0, 20000))),
+		f("prompt_mode", str(oneOf("standard", "prefix"))),
+		f("prefix_prompt_info", object(
+			f("prefix_prompt", str(nil)),
+			f("dynamic_prompt", str(nil)),
+		)),
+	)),
+	f("onboarding_info", object(
+		f("prologue", str(runeLen(0, 300))),
+		f("suggested_questions", array(str(runeLen(0, 50)), nil)),
+	)),
+	f("knowledge", object(
+		f("dataset_ids", array(id(), maxItems(150))),
+		f("auto_call", boolean()),
+		f("search_strategy", integer(intOneOf(0, 1, 20))),
+	)),
+	f("plugin_id_list", object(
+		f("id_list", array(object(
+			f("plugin_id", required(id())),
+			f("api_id", required(id())),
+		), nil)),
+	)),
+	f("workflow_id_list", object(
+		f("ids", array(object(
+			f("id", required(id())),
+		), nil)),
+	)),
+	f("model_info_config", object(
+		f("model_id", required(str(nonEmpty))),
+		f("top_k", integer(nil)),
+		f("top_p", number(numRange(0, 1))),
+		f("max_tokens", integer(nil)),
+		f("temperature", number(nil)),
+		f("sp_anti_leak", boolean()),
+		f("context_round", integer(nil)),
+		f("response_format", str(oneOf("text", "markdown", "json"))),
+		f("sp_current_time", boolean()),
+		f("presence_penalty", number(nil)),
+		f("frequency_penalty", number(nil)),
+		f("cache_type", str(oneOf("closed", "prefix"))),
+		f("api_mode", str(oneOf("chat_api", "responses_api"))),
+		f("parameters", &node{kind: kOpenMap, check: checkParameters}),
+	)),
+	f("suggest_reply_info", object(
+		f("reply_mode", str(oneOf("enable", "disable", "customized"))),
+		f("customized_prompt", str(nil)),
+	)),
+)
+
+// publishSchema is the body of POST /v1/bot/publish (never strict: only update is).
+var publishSchema = object(
+	f("bot_id", required(id())),
+	f("connector_ids", required(array(id(), minItems(1)))),
+	f("connectors", &node{kind: kOpenMap}),
+)
+
+// validateUpdate checks an update body and returns a cleaned deep copy: JSON nulls are
+// treated as absent (like the Go server behind the real API), and in non-strict mode
+// unknown fields are dropped.
+func validateUpdate(in map[string]any, strict bool) (map[string]any, error) {
+	out, err := walk("", updateSchema, in, strict)
+	if err != nil {
+		return nil, err
+	}
+	return out.(map[string]any), nil
+}
+
+func validatePublish(in map[string]any) error {
+	_, err := walk("", publishSchema, in, false)
+	return err
+}
+
+func walk(path string, n *node, v any, strict bool) (any, error) {
+	display := path
+	if display == "" {
+		display = "body"
+	}
+	var out any
+	switch n.kind {
+	case kString:
+		s, isStr := v.(string)
+		if !isStr {
+			return nil, typeError(display, "a string", v)
+		}
+		out = s
+	case kID:
+		s, isStr := v.(string)
+		if !isStr {
+			return nil, typeError(display, "a string of decimal digits", v)
+		}
+		if s == "" && n.required {
+			return nil, fmt.Errorf("%s is required", display)
+		}
+		if !isDigits(s) {
+			return nil, fmt.Errorf("%s must be a string of decimal digits, got %q", display, s)
+		}
+		out = s
+	case kBool:
+		b, isBool := v.(bool)
+		if !isBool {
+			return nil, typeError(display, "a boolean", v)
+		}
+		out = b
+	case kInt:
+		num, isNum := v.(json.Number)
+		if !isNum {
+			return nil, typeError(display, "an integer", v)
+		}
+		if _, err := strconv.ParseInt(string(num), 10, 64); err != nil {
+			return nil, fmt.Errorf("%s must be an integer, got %s", display, num)
+		}
+		out = num
+	case kNumber:
+		num, isNum := v.(json.Number)
+		if !isNum {
+			return nil, typeError(display, "a number", v)
+		}
+		if _, err := strconv.ParseFloat(string(num), 64); err != nil {
+			return nil, fmt.Errorf("%s must be a number, got %s", display, num)
+		}
+		out = num
+	case kOpenMap:
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			return nil, typeError(display, "an object", v)
+		}
+		out = deepCopyMap(m)
+	case kArray:
+		a, isArr := v.([]any)
+		if !isArr {
+			return nil, typeError(display, "an array", v)
+		}
+		out = a
+	case kObject:
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			return nil, typeError(display, "an object", v)
+		}
+		out = m
+	}
+	if n.check != nil {
+		if err := n.check(display, out); err != nil {
+			return nil, err
+		}
+	}
+
+	switch n.kind {
+	case kArray:
+		a := out.([]any)
+		items := make([]any, len(a))
+		for i, e := range a {
+			p := fmt.Sprintf("%s[%d]", display, i)
+			if e == nil {
+				return nil, typeError(p, kindName(n.elem.kind), nil)
+			}
+			c, err := walk(p, n.elem, e, strict)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = c
+		}
+		return items, nil
+	case kObject:
+		m := out.(map[string]any)
+		known := make(map[string]bool, len(n.fields))
+		for _, fl := range n.fields {
+			known[fl.name] = true
+		}
+		if strict {
+			var unknown []string
+			for k := range m {
+				if !known[k] {
+					unknown = append(unknown, k)
+				}
+			}
+			if len(unknown) > 0 {
+				sort.Strings(unknown)
+				return nil, fmt.Errorf("unknown field %s", joinPath(path, unknown[0]))
+			}
+		}
+		clean := map[string]any{}
+		for _, fl := range n.fields {
+			fv, present := m[fl.name]
+			if !present || fv == nil {
+				if fl.node.required {
+					return nil, fmt.Errorf("%s is required", joinPath(path, fl.name))
+				}
+				continue
+			}
+			c, err := walk(joinPath(path, fl.name), fl.node, fv, strict)
+			if err != nil {
+				return nil, err
+			}
+			clean[fl.name] = c
+		}
+		return clean, nil
+	}
+	return out, nil
+}
+
+func kindName(k kind) string {
+	switch k {
+	case kString:
+		return "a string"
+	case kID:
+		return "a string of decimal digits"
+	case kBool:
+		return "a boolean"
+	case kInt:
+		return "an integer"
+	case kNumber:
+		return "a number"
+	case kArray:
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+func typeError(path, want string, got any) error {
+	return fmt.Errorf("%s must be %s, got %s", path, want, jsonType(got))
+}
+
+// ---- checks ----
+
+// runeLen counts Unicode characters, not bytes: a 20-character Chinese name is valid.
+func runeLen(lo, hi int) func(string, any) error {
+	return func(path string, v any) error {
+		n := utf8.RuneCountInString(v.(string))
+		if n >= lo && n <= hi {
+			return nil
+		}
+		if lo == 0 {
+			return fmt.Errorf("%s must be at most %d characters, got %d", path, hi, n)
+		}
+		return fmt.Errorf("%s must be %d-%d characters, got %d", path, lo, hi, n)
+	}
+}
+
+func nonEmpty(path string, v any) error {
+	if v.(string) == "" {
+		return fmt.Errorf("%s is required", path)
+	}
+	return nil
+}
+
+func oneOf(allowed ...string) func(string, any) error {
+	return func(path string, v any) error {
+		s := v.(string)
+		for _, a := range allowed {
+			if s == a {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s must be one of %s, got %q", path, strings.Join(allowed, ", "), s)
+	}
+}
+
+func intOneOf(allowed ...int64) func(string, any) error {
+	return func(path string, v any) error {
+		num := v.(json.Number)
+		n, err := strconv.ParseInt(string(num), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s must be an integer, got %s", path, num)
+		}
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			if n == a {
+				return nil
+			}
+			names[i] = strconv.FormatInt(a, 10)
+		}
+		return fmt.Errorf("%s must be one of %s, got %s", path, strings.Join(names, ", "), num)
+	}
+}
+
+func numRange(lo, hi float64) func(string, any) error {
+	return func(path string, v any) error {
+		num := v.(json.Number)
+		x, err := strconv.ParseFloat(string(num), 64)
+		if err != nil {
+			return fmt.Errorf("%s must be a number, got %s", path, num)
+		}
+		if x < lo || x > hi {
+			return fmt.Errorf("%s must be between %g and %g, got %s", path, lo, hi, num)
+		}
+		return nil
+	}
+}
+
+func maxItems(limit int) func(string, any) error {
+	return func(path string, v any) error {
+		if n := len(v.([]any)); n > limit {
+			return fmt.Errorf("%s must have at most %d items, got %d", path, limit, n)
+		}
+		return nil
+	}
+}
+
+func minItems(limit int) func(string, any) error {
+	return func(path string, v any) error {
+		if n := len(v.([]any)); n < limit {
+			return fmt.Errorf("%s must have at least %d item(s), got %d", path, limit, n)
+		}
+		return nil
+	}
+}
+
+// checkParameters checks the documented keys of model_info_config.parameters; other keys
+// (and nulls) are accepted as they are: the map is open.
+func checkParameters(path string, v any) error {
+	m := v.(map[string]any)
+	if tt, present := m["thinking_type"]; present && tt != nil {
+		s, isStr := tt.(string)
+		if !isStr {
+			return typeError(path+".thinking_type", "a string", tt)
+		}
+		if err := oneOf("enabled", "disabled", "auto")(path+".thinking_type", s); err != nil {
+			return err
+		}
+	}
+	if c, present := m["caching"]; present && c != nil {
+		cm, isMap := c.(map[string]any)
+		if !isMap {
+			return typeError(path+".caching", "an object", c)
+		}
+		if t, present := cm["type"]; present && t != nil {
+			s, isStr := t.(string)
+			if !isStr {
+				return typeError(path+".caching.type", "a string", t)
+			}
+			if err := oneOf("enabled", "disabled")(path+".caching.type", s); err != nil {
+				return err
+			}
+		}
+	}
+	if e, present := m["caching_expire_time"]; present && e != nil {
+		p := path + ".caching_expire_time"
+		num, isNum := e.(json.Number)
+		if !isNum {
+			return typeError(p, "an integer", e)
+		}
+		n, err := strconv.ParseInt(string(num), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s must be an integer, got %s", p, num)
+		}
+		if n < 0 || n > 259200 {
+			return fmt.Errorf("%s must be between 0 and 259200 seconds, got %d", p, n)
+		}
+	}
+	if st, present := m["store"]; present && st != nil {
+		if _, isBool := st.(bool); !isBool {
+			return typeError(path+".store", "a boolean", st)
+		}
+	}
+	return nil
+}
+
+// crossCheck applies the rules that involve several fields, on the draft as it would be
+// after the update.
+func crossCheck(d map[string]any) error {
+	sr := mapAt(d, "suggest_reply_info")
+	if strAt(sr, "reply_mode") == "customized" && strAt(sr, "customized_prompt") == "" {
+		return errors.New("suggest_reply_info.customized_prompt is required when suggest_reply_info.reply_mode is customized")
+	}
+	pi := mapAt(d, "prompt_info")
+	mode := strAt(pi, "prompt_mode")
+	if mode == "prefix" && strAt(pi, "prompt") != "" {
+		return errors.New("prompt_info.prompt must be empty when prompt_info.prompt_mode is prefix (use prompt_info.prefix_prompt_info)")
+	}
+	mic := mapAt(d, "model_info_config")
+	params := mapAt(mic, "parameters")
+	if strAt(mic, "cache_type") == "prefix" && mode != "prefix" {
+		return errors.New("prompt_info.prompt_mode must be prefix when model_info_config.cache_type is prefix")
+	}
+	if strAt(mapAt(params, "caching"), "type") == "enabled" && mode != "prefix" {
+		return errors.New("prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")
+	}
+	if strAt(params, "thinking_type") == "enabled" {
+		if len(sliceAt(mapAt(d, "plugin_id_list"), "id_list")) > 0 || len(sliceAt(mapAt(d, "workflow_id_list"), "ids")) > 0 {
+			return errors.New("model_info_config.parameters.thinking_type enabled cannot be used while plugins (plugin_id_list) or workflows (workflow_id_list) are bound")
+		}
+	}
+	return nil
+}
+
+// ---- tolerant accessors (the draft may have been edited out of band) ----
+
+func mapAt(m map[string]any, key string) map[string]any {
+	v, _ := m[key].(map[string]any)
+	return v
+}
+
+func strAt(m map[string]any, key string) string {
+	v, _ := m[key].(string)
+	return v
+}
+
+func sliceAt(m map[string]any, key string) []any {
+	v, _ := m[key].([]any)
+	return v
+}
