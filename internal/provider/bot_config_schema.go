@@ -147,10 +147,11 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 					"dataset_ids": schema.ListAttribute{
 						Optional:    true,
 						ElementType: types.StringType,
-						MarkdownDescription: "Ids of the knowledge bases to bind, at most 150. The API does not keep their order, so a " +
+						MarkdownDescription: "Ids of the knowledge bases to bind, at most 150, each once. The API does not keep their order, so a " +
 							"reordering alone is not a change. Removing it unbinds them all (`[]`).",
 						Validators: []validator.List{
 							listvalidator.SizeAtMost(maxDatasets),
+							listvalidator.UniqueValues(),
 							listvalidator.ValueStringsAre(decimalID()),
 						},
 					},
@@ -173,8 +174,9 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"id_list": schema.ListNestedAttribute{
 						Optional: true,
-						MarkdownDescription: "The plugin tools to bind. The API does not keep their order, so a reordering alone " +
+						MarkdownDescription: "The plugin tools to bind, each once. The API does not keep their order, so a reordering alone " +
 							"is not a change. Removing it unbinds them all (`[]`).",
+						Validators: []validator.List{listvalidator.UniqueValues()},
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"plugin_id": schema.StringAttribute{
 								Required:            true,
@@ -196,8 +198,9 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"ids": schema.ListNestedAttribute{
 						Optional: true,
-						MarkdownDescription: "The workflows to bind. The API does not keep their order, so a reordering alone is " +
+						MarkdownDescription: "The workflows to bind, each once. The API does not keep their order, so a reordering alone is " +
 							"not a change. Removing it unbinds them all (`[]`).",
+						Validators: []validator.List{listvalidator.UniqueValues()},
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"id": schema.StringAttribute{
 								Required:            true,

@@ -1,0 +1,184 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+// words matches a phrase in Terraform's output, which wraps long lines.
+func words(phrase string) *regexp.Regexp {
+	parts := strings.Fields(phrase)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+func ids(n int) string {
+	quoted := make([]string, n)
+	for i := range quoted {
+		quoted[i] = fmt.Sprintf("%q", fmt.Sprint(7385093717923000+i))
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// Every documented limit, enum and cross-field rule fails at plan time with
+// an error naming the attribute and the limit, and nothing reaches the API.
+func TestAccBotConfig_validationRulesFailAtPlanTime(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	han21 := strings.Repeat("菜", 21)
+	cases := []struct {
+		name, attrs, want string
+	}{
+		{"empty name", `name = ""`, "Attribute name UTF-8 character count must be between 1 and 20, got: 0"},
+		{"21-character name", fmt.Sprintf("name = %q", han21), "Attribute name UTF-8 character count must be between 1 and 20, got: 21"},
+		{"description", fmt.Sprintf("description = %q", strings.Repeat("描", 501)), "Attribute description UTF-8 character count must be at most 500, got: 501"},
+		{"prompt", fmt.Sprintf("prompt_info = { prompt = %q }", strings.Repeat("p", 20001)), "Attribute prompt_info.prompt UTF-8 character count must be at most 20000, got: 20001"},
+		{"prologue", fmt.Sprintf("onboarding_info = { prologue = %q }", strings.Repeat("开", 301)), "Attribute onboarding_info.prologue UTF-8 character count must be at most 300, got: 301"},
+		{"suggested question", fmt.Sprintf("onboarding_info = { suggested_questions = [\"ok\", %q] }", strings.Repeat("问", 51)),
+			"Attribute onboarding_info.suggested_questions[1] UTF-8 character count must be at most 50, got: 51"},
+		{"too many datasets", "knowledge = { dataset_ids = " + ids(151) + " }", "Attribute knowledge.dataset_ids list must contain at most 150 elements, got: 151"},
+		{"duplicate dataset", `knowledge = { dataset_ids = ["1", "1"] }`, "duplicate values"},
+		{"search_strategy", "knowledge = { search_strategy = 2 }", `Attribute knowledge.search_strategy value must be one of: ["0" "1" "20"], got: 2`},
+		{"prompt_mode", `prompt_info = { prompt_mode = "cached" }`, `Attribute prompt_info.prompt_mode value must be one of: ["standard" "prefix"], got: "cached"`},
+		{"response_format", `model_info_config = { model_id = "1", response_format = "html" }`, `Attribute model_info_config.response_format value must be one of: ["text" "markdown" "json"]`},
+		{"cache_type", `model_info_config = { model_id = "1", cache_type = "on" }`, `Attribute model_info_config.cache_type value must be one of: ["closed" "prefix"]`},
+		{"api_mode", `model_info_config = { model_id = "1", api_mode = "grpc" }`, `Attribute model_info_config.api_mode value must be one of: ["chat_api" "responses_api"]`},
+		{"reply_mode", `suggest_reply_info = { reply_mode = "on" }`, `Attribute suggest_reply_info.reply_mode value must be one of: ["enable" "disable" "customized"]`},
+		{"thinking_type", `model_info_config = { model_id = "1", parameters = { thinking_type = "deep" } }`, `Attribute model_info_config.parameters.thinking_type must be one of ["enabled", "disabled", "auto"], got: "deep"`},
+		{"caching.type", `model_info_config = { model_id = "1", parameters = { caching = { type = "on" } } }`, `Attribute model_info_config.parameters.caching.type must be one of ["enabled", "disabled"]`},
+		{"caching not an object", `model_info_config = { model_id = "1", parameters = { caching = "on" } }`, `Attribute model_info_config.parameters.caching must be an object`},
+		{"caching_expire_time", `model_info_config = { model_id = "1", parameters = { caching_expire_time = 259201 } }`, "Attribute model_info_config.parameters.caching_expire_time must be a whole number of seconds from 1 to 259200, got: 259201"},
+		{"store", `model_info_config = { model_id = "1", parameters = { store = "yes" } }`, "Attribute model_info_config.parameters.store must be a bool"},
+		{"parameters not an object", `model_info_config = { model_id = "1", parameters = "thinking" }`, "Attribute model_info_config.parameters must be an object"},
+		{"top_p", `model_info_config = { model_id = "1", top_p = 1.5 }`, "Attribute model_info_config.top_p value must be between 0.000000 and 1.000000, got: 1.500000"},
+		{"top_k", `model_info_config = { model_id = "1", top_k = -1 }`, "Attribute model_info_config.top_k value must be at least 0, got: -1"},
+		{"max_tokens", `model_info_config = { model_id = "1", max_tokens = 0 }`, "Attribute model_info_config.max_tokens value must be at least 1, got: 0"},
+		{"temperature", `model_info_config = { model_id = "1", temperature = -0.1 }`, "Attribute model_info_config.temperature value must be at least 0.000000"},
+		{"context_round", `model_info_config = { model_id = "1", context_round = -1 }`, "Attribute model_info_config.context_round value must be at least 0"},
+		{"model_id required", `model_info_config = { temperature = 1 }`, `attribute "model_id" is required`},
+		{"plugin api_id required", `plugin_id_list = { id_list = [{ plugin_id = "1" }] }`, `attribute "api_id" is required`},
+		{"plugin_id required", `plugin_id_list = { id_list = [{ api_id = "1" }] }`, `attribute "plugin_id" is required`},
+		{"workflow id required", `workflow_id_list = { ids = [{}] }`, `attribute "id" is required`},
+		{"duplicate workflow", `workflow_id_list = { ids = [{ id = "1" }, { id = "1" }] }`, "duplicate values"},
+		{"duplicate plugin tool", `plugin_id_list = { id_list = [{ plugin_id = "1", api_id = "2" }, { plugin_id = "1", api_id = "2" }] }`, "duplicate values"},
+		{"dataset id digits", `knowledge = { dataset_ids = ["k1"] }`, "Attribute knowledge.dataset_ids[0] must be a decimal id"},
+		{"plugin_id digits", `plugin_id_list = { id_list = [{ plugin_id = "p", api_id = "1" }] }`, "Attribute plugin_id_list.id_list[0].plugin_id must be a decimal id"},
+		{"api_id digits", `plugin_id_list = { id_list = [{ plugin_id = "1", api_id = "a" }] }`, "Attribute plugin_id_list.id_list[0].api_id must be a decimal id"},
+		{"workflow id digits", `workflow_id_list = { ids = [{ id = "w" }] }`, "Attribute workflow_id_list.ids[0].id must be a decimal id"},
+		{"model_id digits", `model_info_config = { model_id = "doubao" }`, "Attribute model_info_config.model_id must be a decimal id"},
+		{"icon_file_id digits", `icon_file_id = "icon.png"`, "Attribute icon_file_id must be a decimal id"},
+		{"customized needs a prompt", `suggest_reply_info = { reply_mode = "customized" }`,
+			`Attribute suggest_reply_info.customized_prompt must be set to a non-empty prompt when suggest_reply_info.reply_mode is "customized"`},
+		{"customized needs a non-empty prompt", `suggest_reply_info = { reply_mode = "customized", customized_prompt = "" }`,
+			`Attribute suggest_reply_info.customized_prompt must be set`},
+		{"no prompt in prefix mode", `prompt_info = { prompt_mode = "prefix", prompt = "x" }`,
+			`Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is "prefix"`},
+		{"cache_type prefix needs prefix mode", `model_info_config = { model_id = "1", cache_type = "prefix" }`,
+			`Attribute prompt_info.prompt_mode must be "prefix" when model_info_config.cache_type is "prefix"`},
+		{"caching enabled needs prefix mode", `
+  prompt_info = { prompt_mode = "standard" }
+  model_info_config = { model_id = "1", api_mode = "responses_api", parameters = { caching = { type = "enabled" } } }`,
+			`Attribute prompt_info.prompt_mode must be "prefix" when model_info_config.parameters.caching.type is "enabled"`},
+		{"thinking with plugins", `
+  plugin_id_list = { id_list = [{ plugin_id = "1", api_id = "2" }] }
+  model_info_config = { model_id = "1", parameters = { thinking_type = "enabled" } }`,
+			`Attribute model_info_config.parameters.thinking_type cannot be "enabled" while plugin_id_list.id_list binds 1 item(s)`},
+		{"thinking with workflows", `
+  workflow_id_list = { ids = [{ id = "1" }] }
+  model_info_config = { model_id = "1", parameters = { thinking_type = "enabled" } }`,
+			`Attribute model_info_config.parameters.thinking_type cannot be "enabled" while workflow_id_list.ids binds 1 item(s)`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+1)
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: env.config(fmt.Sprintf(`
+# %s
+resource "coze_bot_config" "v" {
+  bot_id = "7342866800001"
+  %s
+}`, tc.name, tc.attrs)),
+			PlanOnly:    true,
+			ExpectError: words(tc.want),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:      env.config(`resource "coze_bot_config" "v" { bot_id = "bot-1" }`),
+		PlanOnly:    true,
+		ExpectError: words("Attribute bot_id must be a decimal id"),
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if got := env.mock.Requests(); len(got) != 0 {
+		t.Errorf("invalid configurations reached the API: %d requests, first %s %s", len(got), got[0].Method, got[0].Path)
+	}
+}
+
+// The limits count characters, not bytes, and the values at each limit are
+// accepted by the plan and by the (independently validating) mock API.
+func TestAccBotConfig_valuesAtTheLimitsAreAccepted(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_bot_config" "max" {
+  bot_id      = "7342866800001"
+  name        = %q
+  description = %q
+  prompt_info = { prompt = %q }
+  onboarding_info = { prologue = %q, suggested_questions = [%q, ""] }
+  knowledge = { dataset_ids = %s, search_strategy = 20 }
+  model_info_config = {
+    model_id = "1706077826", top_p = 1, top_k = 0, temperature = 0
+    parameters = { caching_expire_time = 259200, store = true, vendor_extension = { nested = [1, "two"] } }
+  }
+  suggest_reply_info = { reply_mode = "customized", customized_prompt = "问得更深一些" }
+}`, strings.Repeat("菜", 20), strings.Repeat("描", 500), strings.Repeat("人", 20000), strings.Repeat("开", 300), strings.Repeat("问", 50), ids(150)))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.checkUpdates(1),
+				env.checkDraft(botID, "name", fmt.Sprintf("%q", strings.Repeat("菜", 20))),
+				env.checkDraft(botID, "model_info_config.parameters", `{"caching_expire_time":259200,"store":true,"vendor_extension":{"nested":[1,"two"]}}`),
+			),
+		}},
+	})
+}
+
+// Validators skip values that are unknown until apply; the API gets the
+// final values.
+func TestAccBotConfig_unknownValuesPassValidation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	cfg := env.config(`
+resource "terraform_data" "later" {
+  input = { name = "late name", mode = "customized", thinking = "disabled", datasets = ["41", "42"] }
+}
+resource "coze_bot_config" "u" {
+  bot_id             = "7342866800001"
+  name               = terraform_data.later.output.name
+  knowledge          = { dataset_ids = terraform_data.later.output.datasets }
+  suggest_reply_info = { reply_mode = terraform_data.later.output.mode, customized_prompt = terraform_data.later.output.name }
+  plugin_id_list     = { id_list = [{ plugin_id = "1", api_id = "2" }] }
+  model_info_config  = { model_id = "1706077826", parameters = { thinking_type = terraform_data.later.output.thinking } }
+}`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.checkDraft(botID, "name", `"late name"`),
+				env.checkDraft(botID, "knowledge.dataset_ids", `["41","42"]`),
+				env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"customized","customized_prompt":"late name"}`),
+				env.checkDraft(botID, "model_info_config.parameters", `{"thinking_type":"disabled"}`),
+			),
+		}},
+	})
+}
