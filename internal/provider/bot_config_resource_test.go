@@ -218,8 +218,8 @@ resource "coze_bot_config" "b" {
 		"plugins": {"plugin_id_list.id_list", `[{"plugin_id":"21","api_id":"22"}]`, func(d map[string]any) {
 			d["plugin_id_list"] = map[string]any{"id_list": []any{map[string]any{"plugin_id": "21", "api_id": "23"}}}
 		}},
-		"workflows":  {"workflow_id_list.ids", `[{"id":"31"}]`, func(d map[string]any) { d["workflow_id_list"] = map[string]any{"ids": []any{}} }},
-		"top_k":      {"model_info_config.top_k", `5`, func(d map[string]any) { d["model_info_config"].(map[string]any)["top_k"] = 6 }},
+		"workflows": {"workflow_id_list.ids", `[{"id":"31"}]`, func(d map[string]any) { d["workflow_id_list"] = map[string]any{"ids": []any{}} }},
+		"top_k":     {"model_info_config.top_k", `5`, func(d map[string]any) { d["model_info_config"].(map[string]any)["top_k"] = 6 }},
 		"parameters": {"model_info_config.parameters", `{"thinking_type":"disabled"}`, func(d map[string]any) {
 			d["model_info_config"].(map[string]any)["parameters"] = map[string]any{"thinking_type": "auto"}
 		}},

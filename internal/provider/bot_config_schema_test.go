@@ -36,16 +36,16 @@ func TestModelsMatchSchema(t *testing.T) {
 		model any
 		path  []string
 	}{
-		"prompt_info":             {promptInfoModel{}, []string{"prompt_info"}},
-		"prefix_prompt_info":      {prefixPromptInfoModel{}, []string{"prompt_info", "prefix_prompt_info"}},
-		"onboarding_info":         {onboardingInfoModel{}, []string{"onboarding_info"}},
-		"knowledge":               {knowledgeModel{}, []string{"knowledge"}},
-		"plugin_id_list":          {pluginIDListModel{}, []string{"plugin_id_list"}},
-		"plugin_id_list.id_list":  {pluginIDInfoModel{}, []string{"plugin_id_list", "id_list"}},
-		"workflow_id_list":        {workflowIDListModel{}, []string{"workflow_id_list"}},
-		"workflow_id_list.ids":    {workflowIDInfoModel{}, []string{"workflow_id_list", "ids"}},
-		"model_info_config":       {modelInfoConfigModel{}, []string{"model_info_config"}},
-		"suggest_reply_info":      {suggestReplyInfoModel{}, []string{"suggest_reply_info"}},
+		"prompt_info":              {promptInfoModel{}, []string{"prompt_info"}},
+		"prefix_prompt_info":       {prefixPromptInfoModel{}, []string{"prompt_info", "prefix_prompt_info"}},
+		"onboarding_info":          {onboardingInfoModel{}, []string{"onboarding_info"}},
+		"knowledge":                {knowledgeModel{}, []string{"knowledge"}},
+		"plugin_id_list":           {pluginIDListModel{}, []string{"plugin_id_list"}},
+		"plugin_id_list.id_list":   {pluginIDInfoModel{}, []string{"plugin_id_list", "id_list"}},
+		"workflow_id_list":         {workflowIDListModel{}, []string{"workflow_id_list"}},
+		"workflow_id_list.ids":     {workflowIDInfoModel{}, []string{"workflow_id_list", "ids"}},
+		"model_info_config":        {modelInfoConfigModel{}, []string{"model_info_config"}},
+		"suggest_reply_info":       {suggestReplyInfoModel{}, []string{"suggest_reply_info"}},
 		"(root, without timeouts)": {botConfigModel{}, nil},
 	}
 	for name, tc := range cases {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -132,16 +132,16 @@ func TestProviderConfigureDefersMissingToken(t *testing.T) {
 
 func TestCheckBaseURL(t *testing.T) {
 	for raw, ok := range map[string]bool{
-		"https://api.coze.cn":     true,
-		"https://api.coze.com/":   true,
-		"http://127.0.0.1:8787":   true,
-		"http://localhost:1234":   true,
-		"http://[::1]:80":         true,
-		"http://api.coze.cn":      false,
-		"http://10.0.0.1":         false,
-		"ftp://api.coze.cn":       false,
-		"api.coze.cn":             false,
-		"":                        false,
+		"https://api.coze.cn":   true,
+		"https://api.coze.com/": true,
+		"http://127.0.0.1:8787": true,
+		"http://localhost:1234": true,
+		"http://[::1]:80":       true,
+		"http://api.coze.cn":    false,
+		"http://10.0.0.1":       false,
+		"ftp://api.coze.cn":     false,
+		"api.coze.cn":           false,
+		"":                      false,
 	} {
 		if err := checkBaseURL(raw); (err == nil) != ok {
 			t.Errorf("checkBaseURL(%q) = %v, want ok=%v", raw, err, ok)
