@@ -10,8 +10,11 @@ import (
 	"github.com/coze-terraform/terraform-provider-coze/internal/provider"
 )
 
-// version is set by goreleaser at build time.
-var version = "dev"
+// version and commit are set by goreleaser at build time.
+var (
+	version = "dev"
+	commit  = "none"
+)
 
 func main() {
 	var debug bool
@@ -23,6 +26,6 @@ func main() {
 		Debug:   debug,
 	})
 	if err != nil {
-		log.Fatal(err.Error())
+		log.Fatalf("terraform-provider-coze %s (%s): %v", version, commit, err)
 	}
 }
