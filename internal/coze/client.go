@@ -198,29 +198,42 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, err)
 	}
 
-	apiErr := &APIError{Operation: op, HTTPStatus: resp.StatusCode, LogID: resp.Header.Get("X-Tt-Logid"), Attempts: int(attempts.Load())}
+	fields := map[string]any{
+		"method": method, "path": path, "http_status": resp.StatusCode,
+		"attempts": attempts.Load(), "duration_ms": time.Since(start).Milliseconds(),
+	}
+	err = parseResponse(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, out, fields)
+	c.debug(ctx, "Coze API response", fields)
+	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
+	if apiErr, ok := AsAPIError(err); ok {
+		apiErr.Attempts = int(attempts.Load())
+	}
+	return err
+}
+
+// parseResponse turns a raw response into an error or decoded data. It must
+// cope with any input (it is fuzzed): a proxy's HTML page, truncated JSON, an
+// envelope without code.
+func parseResponse(op string, status int, headerLogID string, raw []byte, out any, fields map[string]any) error {
+	apiErr := &APIError{Operation: op, HTTPStatus: status, LogID: headerLogID}
 	var env envelope
 	decodeErr := json.Unmarshal(raw, &env)
 	if env.Detail.LogID != "" {
 		apiErr.LogID = env.Detail.LogID
 	}
-	fields := map[string]any{
-		"method": method, "path": path, "http_status": resp.StatusCode, "logid": apiErr.LogID,
-		"attempts": apiErr.Attempts, "duration_ms": time.Since(start).Milliseconds(),
+	if fields != nil {
+		fields["logid"] = apiErr.LogID
+		if env.Code != nil {
+			fields["code"] = *env.Code
+		}
 	}
-	if env.Code != nil {
-		fields["code"] = *env.Code
-	}
-	c.debug(ctx, "Coze API response", fields)
-	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
-
 	switch {
 	case decodeErr != nil || env.Code == nil:
 		apiErr.Code = -1
 		apiErr.Msg = "response is not a Coze API envelope"
 		apiErr.BodySnippet = snippet(raw)
 		return apiErr
-	case *env.Code != 0 || resp.StatusCode < 200 || resp.StatusCode > 299:
+	case *env.Code != 0 || status < 200 || status > 299:
 		apiErr.Code = *env.Code
 		apiErr.Msg = env.Msg
 		return apiErr

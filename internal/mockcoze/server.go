@@ -34,6 +34,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // DefaultToken is the bearer token accepted when Options.Token is empty.
@@ -48,6 +50,7 @@ const (
 	codeInvalidParam = 4000
 	codePathNotFound = 4004
 	codeUnpublished  = 4015
+	codeRateLimited  = 4020
 	codeAuth         = 4100
 	codeNotFound     = 4200
 )
@@ -64,6 +67,10 @@ type Options struct {
 	// 4000 naming the field (at any level except inside model_info_config.parameters,
 	// which is an open map); false ignores (and does not store) them.
 	StrictFields *bool
+	// RateLimit, when above 0, is the number of requests per second (burst of
+	// the same size, at least 1) the mock serves; above it, it answers HTTP 429
+	// with code 4020 and Retry-After: 1, like the API's peak-rate limit.
+	RateLimit float64
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -116,6 +123,9 @@ type Server struct {
 	logSeed uint64
 	logSeq  atomic.Uint64
 
+	limiter     *rate.Limiter
+	rateLimited atomic.Int64
+
 	mu       sync.Mutex
 	bots     map[string]*bot
 	faults   []*Fault
@@ -147,11 +157,18 @@ func New(opts Options) *Server {
 	if s.token == "" {
 		s.token = DefaultToken
 	}
+	if opts.RateLimit > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), max(1, int(opts.RateLimit)))
+	}
 	var seed [8]byte
 	_, _ = rand.Read(seed[:])
 	s.logSeed = binary.BigEndian.Uint64(seed[:]) & 0xFFFFFFFFFF // 40 bits; the counter adds to it
 	return s
 }
+
+// RateLimited is how many requests the mock answered with 429 because of
+// Options.RateLimit.
+func (s *Server) RateLimited() int { return int(s.rateLimited.Load()) }
 
 // AddBot seeds an unpublished bot whose draft is {"name": "Bot <last 4 digits>",
 // "description": ""}; everything else is unset, so retrieve shows the API defaults. Adding
@@ -337,6 +354,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
 			rep, served = faultReply(fault), true
 		}
+	}
+	if !served && s.limiter != nil && !s.limiter.Allow() {
+		s.rateLimited.Add(1)
+		rep, served = reply{status: http.StatusTooManyRequests, code: codeRateLimited,
+			msg: "request rate exceeds the limit, retry later", retryAfter: "1"}, true
 	}
 	if !served {
 		rep = s.route(r, body, readErr)

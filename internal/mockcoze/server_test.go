@@ -1260,3 +1260,31 @@ func TestConcurrentRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
+	s := New(Options{RateLimit: 2})
+	s.AddBot("7342866800001")
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	limited := 0
+	for range 6 {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/bots/7342866800001?is_published=false", nil)
+		req.Header.Set("Authorization", "Bearer "+DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env struct{ Code int }
+		_ = json.NewDecoder(resp.Body).Decode(&env)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited++
+			if env.Code != 4020 || resp.Header.Get("Retry-After") != "1" {
+				t.Errorf("429 answer: code %d, Retry-After %q", env.Code, resp.Header.Get("Retry-After"))
+			}
+		}
+	}
+	if limited == 0 || s.RateLimited() != limited {
+		t.Errorf("limited %d requests, counter says %d", limited, s.RateLimited())
+	}
+}
