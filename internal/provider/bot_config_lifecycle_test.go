@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -259,6 +260,22 @@ func TestAccBotConfig_transientErrorsAreRetried(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
+					env.mock.ResetRequests()
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bot/update", Status: 503, Times: 2})
+				},
+				Config: cfg("after two 503s"),
+				Check:  resource.ComposeAggregateTestCheckFunc(env.checkUpdates(3), env.checkDraft(botID, "name", `"after two 503s"`)),
+			},
+			{
+				PreConfig: func() {
+					env.mock.ResetRequests()
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bot/update", Status: 502, RawBody: "<html><h1>502 Bad Gateway</h1></html>"})
+				},
+				Config: cfg("after an HTML 502"),
+				Check:  resource.ComposeAggregateTestCheckFunc(env.checkUpdates(2), env.checkDraft(botID, "name", `"after an HTML 502"`)),
+			},
+			{
+				PreConfig: func() {
 					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bot/update", Status: 502, RawBody: "<html><h1>502 Bad Gateway</h1></html>", Times: 3})
 				},
 				Config: cfg("never sent"),
@@ -317,4 +334,77 @@ resource "coze_bot_config" "b" {
 			Check: resource.ComposeAggregateTestCheckFunc(env.checkUpdates(1), checkNoToken),
 		}},
 	})
+}
+
+func TestAccBotConfig_slowRequestTimesOut(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bot/update", Delay: time.Minute})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "coze" {
+  base_url        = %q
+  api_token       = %q
+  request_timeout = "300ms"
+  max_retries     = 0
+}
+resource "coze_bot_config" "b" {
+  bot_id = "7342866800001"
+  name   = "slow"
+}`, env.url, testToken),
+			ExpectError: regexp.MustCompile(`(?s)Cannot create bot config of Coze bot 7342866800001.*(Timeout|deadline exceeded)`),
+		}},
+	})
+}
+
+// 50 bots applied with Terraform's default parallelism (10) against an API
+// that answers 429 above 20 requests per second: every apply succeeds and
+// every bot ends with its own configuration.
+func TestAccBotConfig_manyBotsUnderRateLimit(t *testing.T) {
+	t.Parallel()
+	const bots = 50
+	botIDs := make([]string, bots)
+	for i := range botIDs {
+		botIDs[i] = fmt.Sprint(7342866810000 + i)
+	}
+	for _, clientLimit := range []string{"", "requests_per_second = 10"} {
+		env := newTestEnv(t, mockcoze.Options{RateLimit: 20}, botIDs...)
+		cfg := fmt.Sprintf(`
+provider "coze" {
+  base_url    = %q
+  api_token   = %q
+  max_retries = 10
+  %s
+}
+resource "coze_bot_config" "fleet" {
+  count  = %d
+  bot_id = tostring(7342866810000 + count.index)
+  name   = "fleet-${count.index}"
+  onboarding_info = { prologue = "bot ${count.index}" }
+}`, env.url, testToken, clientLimit, bots)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					for i, id := range botIDs {
+						draft, _ := env.mock.Draft(id)
+						if draft["name"] != fmt.Sprintf("fleet-%d", i) {
+							return fmt.Errorf("bot %s has name %v, want fleet-%d", id, draft["name"], i)
+						}
+					}
+					if clientLimit == "" && env.mock.RateLimited() == 0 {
+						return fmt.Errorf("the mock never rate-limited: the test did not exercise 429s")
+					}
+					if clientLimit != "" && env.mock.RateLimited() != 0 {
+						return fmt.Errorf("with requests_per_second below the server's limit, the mock still answered %d times 429", env.mock.RateLimited())
+					}
+					return nil
+				},
+			}},
+		})
+		t.Logf("client limit %q: %d requests, %d answered 429", clientLimit, len(env.mock.Requests()), env.mock.RateLimited())
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -100,7 +101,7 @@ func TestAccBotConfig_createThenNoOpPlan(t *testing.T) {
 
 func TestAccBotConfig_updateInPlace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, mockcoze.Options{}, botID)
+	env := newTestEnv(t, mockcoze.Options{}, botID, "7342866800002")
 	v1 := `
 resource "coze_bot_config" "b" {
   bot_id = "7342866800001"
@@ -129,6 +130,17 @@ resource "coze_bot_config" "b" {
 					env.checkDraft(botID, "description", `"added"`),
 					env.checkDraft(botID, "model_info_config", `{"model_id":"1706077826","top_p":0.9,"sp_anti_leak":true,"parameters":{"thinking_type":"auto","caching_expire_time":3600}}`),
 				),
+			},
+			{
+				// Another bot is another resource: bot_id forces replacement.
+				Config: env.config(strings.Replace(v2, "7342866800001", "7342866800002", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_bot_config.b", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("coze_bot_config.b", tfjsonpath.New("id"), knownvalue.StringExact("7342866800002")),
+				},
+				Check: env.checkDraft("7342866800002", "name", `"second"`),
 			},
 		},
 	})

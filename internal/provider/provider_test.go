@@ -154,3 +154,25 @@ func TestMain(m *testing.M) {
 	os.Unsetenv(EnvAPIToken)
 	os.Exit(m.Run())
 }
+
+func TestProviderDefaultsToTheChinaSite(t *testing.T) {
+	t.Setenv(EnvAPIToken, "t")
+	t.Setenv(EnvBaseURL, "")
+	p := New("test")()
+	schemaResp := &provider.SchemaResponse{}
+	p.Schema(context.Background(), provider.SchemaRequest{}, schemaResp)
+	nulls := map[string]tftypes.Value{}
+	for name, a := range schemaResp.Schema.Attributes {
+		nulls[name] = tftypes.NewValue(a.GetType().TerraformType(context.Background()), nil)
+	}
+	cfg := tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(context.Background()), nulls)}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(context.Background(), provider.ConfigureRequest{Config: cfg}, resp)
+	client, diags := resp.ResourceData.(*providerData).apiClient()
+	if diags.HasError() || client == nil {
+		t.Fatalf("configure: %v %v", resp.Diagnostics, diags)
+	}
+	if client.BaseURL() != "https://api.coze.cn" {
+		t.Errorf("default base URL = %q", client.BaseURL())
+	}
+}
