@@ -176,6 +176,7 @@ func TestRetries(t *testing.T) {
 		{"code 4009 with HTTP 200 then success", []http.HandlerFunc{envelopeHandler(200, `{"code":4009,"msg":"overloaded"}`), ok}, false, 2},
 		{"code 4101 is not retried", []http.HandlerFunc{envelopeHandler(200, `{"code":4101,"msg":"no permission"}`), ok}, true, 1},
 		{"code 4000 is not retried", []http.HandlerFunc{envelopeHandler(200, `{"code":4000,"msg":"bad"}`), ok}, true, 1},
+		{"code 4100 with HTTP 401 is not retried", []http.HandlerFunc{envelopeHandler(401, `{"code":4100,"msg":"authentication is invalid"}`), ok}, true, 1},
 		{"code 4200 is not retried", []http.HandlerFunc{envelopeHandler(200, `{"code":4200,"msg":"gone"}`), ok}, true, 1},
 	}
 	for _, tc := range cases {

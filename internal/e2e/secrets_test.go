@@ -1,0 +1,142 @@
+// Package e2e runs the built provider binary under a real Terraform CLI, the
+// way users run it, for what in-process acceptance tests cannot see: the
+// CLI's own logs, stdout and state file.
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+const secretToken = "pat_e2e_VERY_SECRET_token_5f3a9c"
+
+// buildProvider compiles the provider into a dev_overrides directory and
+// returns a CLI config file pointing at it.
+func buildProvider(t *testing.T) (cliConfig string) {
+	t.Helper()
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "plugins", "terraform-provider-coze"), "github.com/coze-terraform/terraform-provider-coze")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	cliConfig = filepath.Join(dir, "cli.tfrc")
+	cfg := fmt.Sprintf(`provider_installation {
+  dev_overrides { "registry.terraform.io/coze-terraform/coze" = %q }
+  direct {}
+}
+`, filepath.Join(dir, "plugins"))
+	if err := os.WriteFile(cliConfig, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cliConfig
+}
+
+func terraformPath(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that use the Terraform CLI (make test does)")
+	}
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform: set TF_ACC_TERRAFORM_PATH (make test does)")
+	}
+	return p
+}
+
+// With TF_LOG=TRACE, the token appears nowhere: not in the CLI's log (which
+// includes the provider's logs and the request and response bodies), not on
+// stdout or stderr, not in the state file.
+func TestTraceLogsStdoutAndStateNeverContainTheToken(t *testing.T) {
+	tf := terraformPath(t)
+	mock := mockcoze.New(mockcoze.Options{Token: secretToken})
+	mock.AddBot("7342866800001")
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+
+	work := t.TempDir()
+	logFile := filepath.Join(work, "trace.log")
+	main := `
+terraform {
+  required_providers {
+    coze = { source = "coze-terraform/coze" }
+  }
+}
+variable "token" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+provider "coze" {
+  api_token = var.token
+}
+resource "coze_bot_config" "b" {
+  bot_id = "7342866800001"
+  name   = "secret keeper"
+  model_info_config = { model_id = "1706077826", parameters = { thinking_type = "disabled" } }
+}
+`
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := buildProvider(t)
+	run := func(extraEnv []string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(tf, args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1", "TF_LOG=TRACE", "TF_LOG_PATH="+logFile,
+			"COZE_API_BASE="+srv.URL, "CHECKPOINT_DISABLE=1")
+		cmd.Env = append(cmd.Env, extraEnv...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out.String())
+		}
+		return out.String()
+	}
+	// Token from the environment (the recommended way), then from a sensitive
+	// variable in the provider block; apply, plan and a refresh-only apply.
+	// (Never pass it with -var: Terraform itself logs its command line.)
+	var output strings.Builder
+	output.WriteString(run([]string{"COZE_API_TOKEN=" + secretToken}, "apply", "-auto-approve", "-no-color"))
+	output.WriteString(run([]string{"TF_VAR_token=" + secretToken}, "plan", "-no-color"))
+	output.WriteString(run([]string{"TF_VAR_token=" + secretToken}, "apply", "-auto-approve", "-no-color", "-refresh-only"))
+
+	logs, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The checks below only mean something if the log really has the provider's
+	// request logs and bodies, and the state really has the resource.
+	for _, want := range []string{"Coze API response", "Coze API request body", `thinking_type`} {
+		if !bytes.Contains(logs, []byte(want)) {
+			t.Fatalf("the TRACE log lacks %q: the provider's logs did not reach it", want)
+		}
+	}
+	if !bytes.Contains(state, []byte("secret keeper")) {
+		t.Fatalf("the state lacks the resource")
+	}
+	for name, content := range map[string][]byte{"TRACE log": logs, "state file": state, "CLI output": []byte(output.String())} {
+		if i := bytes.Index(content, []byte(secretToken)); i >= 0 {
+			start := max(0, i-200)
+			t.Errorf("the token appears in the %s: ...%s...", name, content[start:i])
+		}
+	}
+	if n := len(mock.RequestsTo("POST", "/v1/bot/update")); n != 1 {
+		t.Errorf("want 1 update (the later runs change nothing), got %d", n)
+	}
+}

@@ -1,0 +1,41 @@
+package provider
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+)
+
+func TestDescribeAPIErrorShowsFactsAndAHint(t *testing.T) {
+	cases := []struct {
+		err  *coze.APIError
+		want []string
+	}{
+		{&coze.APIError{Code: 4100, Msg: "authentication is invalid", HTTPStatus: 401, LogID: "L1"},
+			[]string{"code:   4100", "msg:    authentication is invalid", "HTTP:   401", "logid:  L1", "base_url (https://api.coze.cn)", "api.coze.com"}},
+		{&coze.APIError{Code: 4101, Msg: "no permission", HTTPStatus: 200, LogID: "L2"}, []string{"code:   4101", "`edit`", "`getMetadata`"}},
+		{&coze.APIError{Code: 4200, Msg: "not found", HTTPStatus: 200}, []string{"Check bot_id"}},
+		{&coze.APIError{Code: 4006, Msg: "invalid bot", HTTPStatus: 200}, []string{"Check bot_id"}},
+		{&coze.APIError{Code: 4015, Msg: "not published", HTTPStatus: 200}, []string{"connector 1024"}},
+		{&coze.APIError{Code: 4105, Msg: "sensitive", HTTPStatus: 200}, []string{"sensitive"}},
+		{&coze.APIError{Code: 4020, Msg: "rate", HTTPStatus: 429, Attempts: 5}, []string{"attempts: 5", "requests_per_second"}},
+		{&coze.APIError{Code: -1, HTTPStatus: 502, BodySnippet: "<html>bad gateway</html>", LogID: "L3"}, []string{"HTTP 502", "<html>bad gateway</html>", "proxy"}},
+	}
+	for _, tc := range cases {
+		summary, detail := describeAPIError("update bot config", "42", coze.BaseURLChina, tc.err)
+		if summary != "Cannot update bot config of Coze bot 42" {
+			t.Errorf("summary = %q", summary)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(detail, w) {
+				t.Errorf("code %d: detail lacks %q:\n%s", tc.err.Code, w, detail)
+			}
+		}
+	}
+	_, detail := describeAPIError("read bot config", "42", "https://api.coze.com", errors.New("dial tcp: connection refused"))
+	if !strings.Contains(detail, "connection refused") || !strings.Contains(detail, "https://api.coze.com") {
+		t.Errorf("transport error detail = %q", detail)
+	}
+}
