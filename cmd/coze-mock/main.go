@@ -72,7 +72,7 @@ func run(args []string, stderr io.Writer) error {
 		seeded = append(seeded, id)
 	}
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *listen)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func run(args []string, stderr io.Writer) error {
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-listen %q: %v", addr, err)
+		return fmt.Errorf("-listen %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		return nil

@@ -284,7 +284,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	if readErr != nil {
-		return true, nil
+		return true, nil //nolint:nilerr // a body cut off in transit is a transient failure: retry it
 	}
 	var env envelope
 	if json.Unmarshal(raw, &env) == nil && env.Code != nil && retryableCodes[*env.Code] {
@@ -352,8 +352,16 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 	return t.next.RoundTrip(req)
 }
 
+// newPooledTransport keeps connections alive and reuses them across the
+// requests of all resources.
 func newPooledTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 16
-	return t
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
 }

@@ -69,7 +69,7 @@ func TestTraceLogsStdoutAndStateNeverContainTheToken(t *testing.T) {
 	main := `
 terraform {
   required_providers {
-    coze = { source = "coze-terraform/coze" }
+    coze = { source = "registry.terraform.io/coze-terraform/coze" }
   }
 }
 variable "token" {

@@ -527,7 +527,10 @@ func (s *Server) handleUpdate(body []byte) reply {
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	botID := clean["bot_id"].(string)
+	botID, isStr := clean["bot_id"].(string)
+	if !isStr {
+		return invalidf("bot_id is required")
+	}
 	delete(clean, "bot_id")
 
 	s.mu.Lock()
@@ -554,7 +557,10 @@ func (s *Server) handlePublish(body []byte) reply {
 	if verr := validatePublish(in); verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	botID := in["bot_id"].(string)
+	botID, isStr := in["bot_id"].(string)
+	if !isStr {
+		return invalidf("bot_id is required")
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -609,7 +609,7 @@ func TestUpdateCrossField(t *testing.T) {
 	wantOK(t, update(t, ts, botBody(`"model_info_config":{"model_id":"1","cache_type":"closed","api_mode":"responses_api","parameters":{"caching":{"type":"enabled"},"store":true}}`)))
 	fail(`"prompt_info":{"prompt_mode":"standard"}`, "prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")
 
-	other := fmt.Sprintf(`{"bot_id":"7342866800002","model_info_config":{"model_id":"1","cache_type":"prefix"}}`)
+	other := `{"bot_id":"7342866800002","model_info_config":{"model_id":"1","cache_type":"prefix"}}`
 	wantErr(t, update(t, ts, other), http.StatusOK, "4000", "prompt_info.prompt_mode must be prefix when model_info_config.cache_type is prefix")
 	other = `{"bot_id":"7342866800002","model_info_config":{"model_id":"1","parameters":{"caching":{"type":"enabled"}}}}`
 	wantErr(t, update(t, ts, other), http.StatusOK, "4000", "prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")

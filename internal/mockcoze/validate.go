@@ -122,7 +122,11 @@ func validateUpdate(in map[string]any, strict bool) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out.(map[string]any), nil
+	clean, isMap := out.(map[string]any)
+	if !isMap {
+		return nil, typeError("body", "an object", out)
+	}
+	return clean, nil
 }
 
 func validatePublish(in map[string]any) error {
@@ -206,7 +210,10 @@ func walk(path string, n *node, v any, strict bool) (any, error) {
 
 	switch n.kind {
 	case kArray:
-		a := out.([]any)
+		a, isArr := out.([]any)
+		if !isArr {
+			return nil, typeError(display, "an array", out)
+		}
 		items := make([]any, len(a))
 		for i, e := range a {
 			p := fmt.Sprintf("%s[%d]", display, i)
@@ -221,7 +228,10 @@ func walk(path string, n *node, v any, strict bool) (any, error) {
 		}
 		return items, nil
 	case kObject:
-		m := out.(map[string]any)
+		m, isMap := out.(map[string]any)
+		if !isMap {
+			return nil, typeError(display, "an object", out)
+		}
 		known := make(map[string]bool, len(n.fields))
 		for _, fl := range n.fields {
 			known[fl.name] = true
@@ -286,7 +296,11 @@ func typeError(path, want string, got any) error {
 // runeLen counts Unicode characters, not bytes: a 20-character Chinese name is valid.
 func runeLen(lo, hi int) func(string, any) error {
 	return func(path string, v any) error {
-		n := utf8.RuneCountInString(v.(string))
+		s, isStr := v.(string)
+		if !isStr {
+			return typeError(path, "a string", v)
+		}
+		n := utf8.RuneCountInString(s)
 		if n >= lo && n <= hi {
 			return nil
 		}
@@ -298,7 +312,11 @@ func runeLen(lo, hi int) func(string, any) error {
 }
 
 func nonEmpty(path string, v any) error {
-	if v.(string) == "" {
+	s, isStr := v.(string)
+	if !isStr {
+		return typeError(path, "a string", v)
+	}
+	if s == "" {
 		return fmt.Errorf("%s is required", path)
 	}
 	return nil
@@ -306,7 +324,10 @@ func nonEmpty(path string, v any) error {
 
 func oneOf(allowed ...string) func(string, any) error {
 	return func(path string, v any) error {
-		s := v.(string)
+		s, isStr := v.(string)
+		if !isStr {
+			return typeError(path, "a string", v)
+		}
 		for _, a := range allowed {
 			if s == a {
 				return nil
@@ -318,7 +339,10 @@ func oneOf(allowed ...string) func(string, any) error {
 
 func intOneOf(allowed ...int64) func(string, any) error {
 	return func(path string, v any) error {
-		num := v.(json.Number)
+		num, isNum := v.(json.Number)
+		if !isNum {
+			return typeError(path, "an integer", v)
+		}
 		n, err := strconv.ParseInt(string(num), 10, 64)
 		if err != nil {
 			return fmt.Errorf("%s must be an integer, got %s", path, num)
@@ -336,7 +360,10 @@ func intOneOf(allowed ...int64) func(string, any) error {
 
 func numRange(lo, hi float64) func(string, any) error {
 	return func(path string, v any) error {
-		num := v.(json.Number)
+		num, isNum := v.(json.Number)
+		if !isNum {
+			return typeError(path, "a number", v)
+		}
 		x, err := strconv.ParseFloat(string(num), 64)
 		if err != nil {
 			return fmt.Errorf("%s must be a number, got %s", path, num)
@@ -350,7 +377,11 @@ func numRange(lo, hi float64) func(string, any) error {
 
 func maxItems(limit int) func(string, any) error {
 	return func(path string, v any) error {
-		if n := len(v.([]any)); n > limit {
+		a, isArr := v.([]any)
+		if !isArr {
+			return typeError(path, "an array", v)
+		}
+		if n := len(a); n > limit {
 			return fmt.Errorf("%s must have at most %d items, got %d", path, limit, n)
 		}
 		return nil
@@ -359,7 +390,11 @@ func maxItems(limit int) func(string, any) error {
 
 func minItems(limit int) func(string, any) error {
 	return func(path string, v any) error {
-		if n := len(v.([]any)); n < limit {
+		a, isArr := v.([]any)
+		if !isArr {
+			return typeError(path, "an array", v)
+		}
+		if n := len(a); n < limit {
 			return fmt.Errorf("%s must have at least %d item(s), got %d", path, limit, n)
 		}
 		return nil
@@ -369,7 +404,10 @@ func minItems(limit int) func(string, any) error {
 // checkParameters checks the documented keys of model_info_config.parameters; other keys
 // (and nulls) are accepted as they are: the map is open.
 func checkParameters(path string, v any) error {
-	m := v.(map[string]any)
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		return typeError(path, "an object", v)
+	}
 	if tt, present := m["thinking_type"]; present && tt != nil {
 		s, isStr := tt.(string)
 		if !isStr {

@@ -156,7 +156,7 @@ func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, 
 	remote, d := flattenBot(ctx, bot)
 	resp.Diagnostics.Append(d...)
 	remote.ID, remote.BotID, remote.Timeouts = prior.ID, prior.BotID, prior.Timeouts
-	attrTypes := req.State.Schema.Type().(types.ObjectType).AttrTypes
+	attrTypes := attributeTypes(req.State.Schema.Type())
 	remoteObj, d := types.ObjectValueFrom(ctx, attrTypes, remote)
 	resp.Diagnostics.Append(d...)
 	priorObj, d := types.ObjectValueFrom(ctx, attrTypes, prior)
@@ -168,7 +168,9 @@ func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, 
 	importing, d := req.Private.GetKey(ctx, privateKeyImporting)
 	resp.Diagnostics.Append(d...)
 	if len(importing) > 0 {
-		priorObj = importView(path.Empty(), remoteObj).(types.Object)
+		if imported, ok := importView(path.Empty(), remoteObj).(types.Object); ok {
+			priorObj = imported
+		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, refreshValue(path.Empty(), priorObj, remoteObj))...)

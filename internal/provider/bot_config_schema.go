@@ -314,7 +314,7 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 })
 
 // timeoutsAttrTypes is the type of the timeouts attribute.
-var timeoutsAttrTypes = timeouts.Attributes(context.Background(), timeoutsOpts).GetType().(timeouts.Type).AttrTypes
+var timeoutsAttrTypes = attributeTypes(timeouts.Attributes(context.Background(), timeoutsOpts).GetType())
 
 var timeoutsOpts = timeouts.Opts{Create: true, Read: true, Update: true}
 
@@ -334,12 +334,21 @@ func (r *botConfigResource) schemaWithTimeouts(ctx context.Context) schema.Schem
 // following names from the schema root (through list elements): the one
 // source of truth for building types.Object values.
 func nestedAttrTypes(names ...string) map[string]attr.Type {
-	var t attr.Type = botConfigSchema().Type()
+	t := botConfigSchema().Type()
 	for _, name := range names {
-		t = t.(types.ObjectType).AttrTypes[name]
+		t = attributeTypes(t)[name]
 		if list, ok := t.(types.ListType); ok {
 			t = list.ElemType
 		}
 	}
-	return t.(types.ObjectType).AttrTypes
+	return attributeTypes(t)
+}
+
+// attributeTypes returns the attribute types of an object type (nil for any
+// other type).
+func attributeTypes(t attr.Type) map[string]attr.Type {
+	if obj, ok := t.(attr.TypeWithAttributeTypes); ok {
+		return obj.AttributeTypes()
+	}
+	return nil
 }

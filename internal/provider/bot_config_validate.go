@@ -40,7 +40,7 @@ func (modelParametersValidator) ValidateDynamic(_ context.Context, req validator
 	params, ok := objectAttributes(req.ConfigValue.UnderlyingValue())
 	if !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid model parameters",
-			fmt.Sprintf("Attribute %s must be an object, such as { thinking_type = \"disabled\" }, got: %s", req.Path, req.ConfigValue.UnderlyingValue().Type(nil)))
+			fmt.Sprintf("Attribute %s must be an object, such as { thinking_type = \"disabled\" }, got: %s", req.Path, req.ConfigValue.UnderlyingValue().Type(context.Background())))
 		return
 	}
 	if v, ok := knownAttr(params, "thinking_type"); ok {

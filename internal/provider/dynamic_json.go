@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,7 +64,7 @@ func attrToJSON(v attr.Value) (any, error) {
 	case basetypes.Float64Value:
 		return bigFloatToJSONNumber(big.NewFloat(val.ValueFloat64())), nil
 	}
-	return nil, fmt.Errorf("unsupported value type %s", v.Type(nil))
+	return nil, fmt.Errorf("unsupported value type %s", v.Type(context.Background()))
 }
 
 func attrMapToJSON(attrs map[string]attr.Value) (any, error) {
@@ -163,7 +164,7 @@ func goToAttr(decoded any) (attr.Value, error) {
 				return nil, err
 			}
 			attrs[key] = converted
-			attrTypes[key] = converted.Type(nil)
+			attrTypes[key] = converted.Type(context.Background())
 		}
 		obj, diags := types.ObjectValue(attrTypes, attrs)
 		if diags.HasError() {
@@ -179,7 +180,7 @@ func goToAttr(decoded any) (attr.Value, error) {
 				return nil, err
 			}
 			elems = append(elems, converted)
-			elemTypes = append(elemTypes, converted.Type(nil))
+			elemTypes = append(elemTypes, converted.Type(context.Background()))
 		}
 		tuple, diags := types.TupleValue(elemTypes, elems)
 		if diags.HasError() {
