@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+// Benchmarks of the provider's hot paths. Run with
+//   go test ./internal/provider/ -run XXX -bench . -benchmem
+
+// A realistic bot: a prompt of a few KB, a handful of datasets, plugins and
+// workflows, model parameters.
+func realisticModel(b testing.TB) botConfigModel {
+	t, ok := b.(*testing.T)
+	if !ok {
+		t = &testing.T{}
+	}
+	m := fullModel(t)
+	m.PromptInfo = mustObject(t, promptInfoModel{
+		Prompt: types.StringValue(strings.Repeat("你是一位经验丰富的中餐大厨，能够熟练传授各类中餐的烹饪技巧。", 60)), PromptMode: types.StringNull(),
+		PrefixPromptInfo: types.ObjectNull(nestedAttrTypes("prompt_info", "prefix_prompt_info")),
+	}, "prompt_info")
+	m.Knowledge = mustObject(t, knowledgeModel{DatasetIDs: strList(t, "7385093717923410", "7385093717923411", "7385093717923412", "7385093717923413", "7385093717923414"),
+		AutoCall: types.BoolValue(true), SearchStrategy: types.Int64Value(1)}, "knowledge")
+	params, err := jsonToDynamic(json.RawMessage(`{"thinking_type":"disabled","caching_expire_time":259200}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.ModelInfoConfig = mustObject(t, modelInfoConfigModel{
+		ModelID: types.StringValue("1706077826"), TopP: types.Float64Value(0.7), Temperature: types.Float64Value(0.5),
+		MaxTokens: types.Int64Value(4096), ContextRound: types.Int64Value(30), ResponseFormat: types.StringValue("markdown"),
+		Parameters: params,
+	}, "model_info_config")
+	return m
+}
+
+func BenchmarkGetProviderSchema(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		// A new server per iteration: Terraform starts the provider process
+		// several times per run and asks for the schema each time.
+		server := providerserver.NewProtocol6(New("bench")())()
+		resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		if err != nil || len(resp.ResourceSchemas) != 1 {
+			b.Fatalf("schema: %v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+func BenchmarkExpandUpdateRequest(b *testing.B) {
+	plan := realisticModel(b)
+	for b.Loop() {
+		req, diags := expandUpdateBotRequest(ctx, &plan, &plan)
+		if diags.HasError() {
+			b.Fatal(diags)
+		}
+		if _, err := json.Marshal(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFlattenAndRefresh(b *testing.B) {
+	raw := []byte(`{"bot_id":"1","name":"n","description":"d","prompt_info":{"prompt":"` + strings.Repeat("p", 3000) + `","prompt_mode":"standard"},
+		"onboarding_info":{"prologue":"hi","suggested_questions":["a","b","c"]},
+		"knowledge":{"knowledge_infos":[{"id":"5"},{"id":"4"},{"id":"3"},{"id":"2"},{"id":"1"}]},
+		"plugin_info_list":[{"plugin_id":"11","api_info_list":[{"api_id":"12"},{"api_id":"13"}]}],
+		"workflow_info_list":[{"id":"21"},{"id":"22"}],
+		"model_info":{"model_id":"1706077826","top_p":0.7,"temperature":0.5,"parameters":{"thinking_type":"disabled","caching":{"type":"enabled"}}},
+		"suggest_reply_info":{"reply_mode":"enable","customized_prompt":""}}`)
+	attrTypes := botConfigSchemaWithTimeoutsTypes()
+	var bot coze.Bot
+	if err := json.Unmarshal(raw, &bot); err != nil {
+		b.Fatal(err)
+	}
+	first, _ := flattenBot(ctx, &bot)
+	firstObj, _ := types.ObjectValueFrom(ctx, attrTypes, first)
+	prior := importView(path.Empty(), firstObj)
+	for b.Loop() {
+		var bot coze.Bot
+		if err := json.Unmarshal(raw, &bot); err != nil {
+			b.Fatal(err)
+		}
+		remote, diags := flattenBot(ctx, &bot)
+		obj, d := types.ObjectValueFrom(ctx, attrTypes, remote)
+		if diags.HasError() || d.HasError() {
+			b.Fatal(diags, d)
+		}
+		_ = refreshValue(path.Empty(), prior, obj)
+	}
+}
+
+// BenchmarkValidateResourceConfig runs every attribute validator and the
+// cross-field rules over a realistic configuration, through the protocol.
+func BenchmarkValidateResourceConfig(b *testing.B) {
+	server := providerserver.NewProtocol6(New("bench")())()
+	state := botConfigState(&testing.T{}, "7342866800001")
+	m := realisticModel(b)
+	m.ID = types.StringNull() // computed: not part of a configuration
+	if d := state.Set(ctx, &m); d.HasError() {
+		b.Fatal(d)
+	}
+	config, err := tfprotov6.NewDynamicValue(state.Schema.Type().TerraformType(ctx), state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "coze_bot_config", Config: &config})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				b.Fatalf("realistic config rejected: %s: %s", d.Summary, d.Detail)
+			}
+		}
+	}
+}
+
+// BenchmarkClientRoundTrip is one update and one draft read against the
+// in-process mock, over one keep-alive connection pool.
+func BenchmarkClientRoundTrip(b *testing.B) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.AddBot("7342866800001")
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	client, err := coze.NewClient(coze.Config{BaseURL: srv.URL, Token: mockcoze.DefaultToken})
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan := realisticModel(b)
+	plan.BotID = types.StringValue("7342866800001")
+	plan.PluginIDList = types.ObjectNull(nestedAttrTypes("plugin_id_list"))
+	plan.WorkflowIDList = types.ObjectNull(nestedAttrTypes("workflow_id_list"))
+	req, diags := expandUpdateBotRequest(ctx, &plan, nil)
+	if diags.HasError() {
+		b.Fatal(diags)
+	}
+	for i := 0; b.Loop(); i++ {
+		if i%1000 == 0 {
+			mock.ResetRequests() // the request log would otherwise grow with b.N
+		}
+		if err := client.UpdateBot(ctx, req); err != nil {
+			b.Fatal(fmt.Errorf("update: %w", err))
+		}
+		if _, err := client.GetBot(ctx, "7342866800001", false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
