@@ -150,6 +150,9 @@ func TestCheckBaseURL(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envServeFloor) == "1" {
+		serveFloorProvider() // make bench runs this test binary as a provider
+	}
 	// The tests pass the token in the provider block; an ambient one must not leak in.
 	os.Unsetenv(EnvAPIToken)
 	os.Exit(m.Run())
