@@ -46,7 +46,8 @@ func (floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, res
 	}
 }
 
-func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {}
+func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
 
 func (floorProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return floorBotConfig{} }}

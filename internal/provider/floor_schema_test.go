@@ -10,10 +10,10 @@ import (
 
 // The benchmark floor has the real schema, minus validators.
 func TestFloorSchemaIsTheRealSchemaWithoutValidators(t *testing.T) {
-	real, floor := &resource.SchemaResponse{}, &resource.SchemaResponse{}
-	(&botConfigResource{}).Schema(context.Background(), resource.SchemaRequest{}, real)
+	realResp, floor := &resource.SchemaResponse{}, &resource.SchemaResponse{}
+	(&botConfigResource{}).Schema(context.Background(), resource.SchemaRequest{}, realResp)
 	floorBotConfig{}.Schema(context.Background(), resource.SchemaRequest{}, floor)
-	if !real.Schema.Type().Equal(floor.Schema.Type()) {
+	if !realResp.Schema.Type().Equal(floor.Schema.Type()) {
 		t.Fatalf("floor schema type differs from the real one")
 	}
 	var count func(attrs map[string]schema.Attribute) int
@@ -42,7 +42,7 @@ func TestFloorSchemaIsTheRealSchemaWithoutValidators(t *testing.T) {
 	if got := count(floor.Schema.Attributes); got != 0 {
 		t.Errorf("floor schema still has %d validators", got)
 	}
-	if got := count(real.Schema.Attributes); got < 30 {
+	if got := count(realResp.Schema.Attributes); got < 30 {
 		t.Errorf("real schema has only %d validators: the count is broken", got)
 	}
 }
