@@ -105,7 +105,16 @@ func BenchmarkFlattenAndRefresh(b *testing.B) {
 // BenchmarkValidateResourceConfig runs every attribute validator and the
 // cross-field rules over a realistic configuration, through the protocol.
 func BenchmarkValidateResourceConfig(b *testing.B) {
-	server := providerserver.NewProtocol6(New("bench")())()
+	benchmarkValidate(b, providerserver.NewProtocol6(New("bench")())(), "coze_bot_config")
+}
+
+// The same configuration through the schema-only floor provider: the
+// framework's own cost of this schema, for comparison.
+func BenchmarkValidateResourceConfigFloor(b *testing.B) {
+	benchmarkValidate(b, providerserver.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
+}
+
+func benchmarkValidate(b *testing.B, server tfprotov6.ProviderServer, typeName string) {
 	state := botConfigState(&testing.T{}, "7342866800001")
 	m := realisticModel(b)
 	m.ID = types.StringNull() // computed: not part of a configuration
@@ -120,7 +129,7 @@ func BenchmarkValidateResourceConfig(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "coze_bot_config", Config: &config})
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &config})
 		if err != nil {
 			b.Fatal(err)
 		}
