@@ -1,17 +1,22 @@
 package provider
 
-// The mapping between coze_bot_config's Terraform model and the Coze API,
-// in one place: expand (plan -> update request), flatten (retrieve response ->
-// model), and the rules that keep Read from fighting the configuration.
+// The mapping between coze_bot_config's Terraform values and the Coze API,
+// in one place: expand (plan -> update request), flatten (retrieve response
+// -> state values). Both work on the framework's attribute values directly
+// rather than through tfsdk struct reflection, which costs more than the
+// rest of this provider's per-resource work together (see bench/results.md).
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 )
@@ -30,6 +35,25 @@ var (
 	resetAPIMode        = "chat_api"
 	resetReplyMode      = "disable"
 )
+
+// attrs is the attribute map of an object value; a null or unknown object
+// gives an empty map, in which every attribute reads as null.
+type attrs map[string]attr.Value
+
+func attrsOf(v attr.Value) attrs {
+	obj, ok := v.(basetypes.ObjectValue)
+	if !ok || obj.IsNull() || obj.IsUnknown() {
+		return nil
+	}
+	return obj.Attributes()
+}
+
+// get returns attribute name as T; missing or of another type, the zero
+// value of T, which for every framework value type is null.
+func get[T attr.Value](a attrs, name string) T {
+	v, _ := a[name].(T)
+	return v
+}
 
 type nullable interface {
 	IsNull() bool
@@ -52,10 +76,9 @@ func pick[V nullable, T any](plan, prior V, value func(V) T, reset *T) *T {
 }
 
 // pickList is pick for lists, whose reset is always the empty list.
-func pickList[T, E any](ctx context.Context, plan, prior types.List, convert func(E) T, diags *diag.Diagnostics) *[]T {
+func pickList[T any](plan, prior types.List, convert func(attr.Value) T) *[]T {
 	if !plan.IsNull() && !plan.IsUnknown() {
-		var elems []E
-		diags.Append(plan.ElementsAs(ctx, &elems, false)...)
+		elems := plan.Elements()
 		out := make([]T, 0, len(elems))
 		for _, e := range elems {
 			out = append(out, convert(e))
@@ -68,41 +91,9 @@ func pickList[T, E any](ctx context.Context, plan, prior types.List, convert fun
 	return nil
 }
 
-// objectAs reads a nested object into its model; null gives the zero model,
-// whose fields are all null.
-func objectAs[T any](ctx context.Context, obj types.Object, diags *diag.Diagnostics) T {
-	var m T
-	if obj.IsNull() || obj.IsUnknown() {
-		return m
-	}
-	diags.Append(obj.As(ctx, &m, basetypes.ObjectAsOptions{})...)
-	return m
-}
-
-func identity[T any](v T) T { return v }
-
-// expandUpdateBotRequest builds the update body from the plan. prior is the
-// state before this apply (nil on create); it tells which attributes were
-// removed from the configuration and need their reset value.
-func expandUpdateBotRequest(ctx context.Context, plan, prior *botConfigModel) (*coze.UpdateBotRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if prior == nil {
-		prior = &botConfigModel{}
-	}
-	req := &coze.UpdateBotRequest{
-		BotID:            plan.BotID.ValueString(),
-		Name:             pick(plan.Name, prior.Name, types.String.ValueString, nil),
-		Description:      pick(plan.Description, prior.Description, types.String.ValueString, &resetEmptyString),
-		IconFileID:       pick(plan.IconFileID, prior.IconFileID, types.String.ValueString, nil),
-		PromptInfo:       expandPromptInfo(ctx, plan.PromptInfo, prior.PromptInfo, &diags),
-		OnboardingInfo:   expandOnboardingInfo(ctx, plan.OnboardingInfo, prior.OnboardingInfo, &diags),
-		Knowledge:        expandKnowledge(ctx, plan.Knowledge, prior.Knowledge, &diags),
-		PluginIDList:     expandPluginIDList(ctx, plan.PluginIDList, prior.PluginIDList, &diags),
-		WorkflowIDList:   expandWorkflowIDList(ctx, plan.WorkflowIDList, prior.WorkflowIDList, &diags),
-		ModelInfoConfig:  expandModelInfoConfig(ctx, plan.ModelInfoConfig, prior.ModelInfoConfig, &diags),
-		SuggestReplyInfo: expandSuggestReplyInfo(ctx, plan.SuggestReplyInfo, prior.SuggestReplyInfo, &diags),
-	}
-	return req, diags
+func stringOf(v attr.Value) string {
+	s, _ := v.(basetypes.StringValue)
+	return s.ValueString()
 }
 
 // nilIfEmpty drops a nested request object in which nothing is to be sent.
@@ -114,85 +105,99 @@ func nilIfEmpty[T comparable](v *T) *T {
 	return v
 }
 
-func expandPromptInfo(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.PromptInfo {
-	plan := objectAs[promptInfoModel](ctx, planObj, diags)
-	prior := objectAs[promptInfoModel](ctx, priorObj, diags)
-	planPrefix := objectAs[prefixPromptInfoModel](ctx, plan.PrefixPromptInfo, diags)
-	priorPrefix := objectAs[prefixPromptInfoModel](ctx, prior.PrefixPromptInfo, diags)
+// expandUpdateBotRequest builds the update body from the planned object.
+// prior is the state before this apply (null on create); it tells which
+// attributes were removed from the configuration and need their reset value.
+func expandUpdateBotRequest(plan, prior types.Object) (*coze.UpdateBotRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	p, q := attrsOf(plan), attrsOf(prior)
+	str := types.String.ValueString
+	req := &coze.UpdateBotRequest{
+		BotID:            get[types.String](p, "bot_id").ValueString(),
+		Name:             pick(get[types.String](p, "name"), get[types.String](q, "name"), str, nil),
+		Description:      pick(get[types.String](p, "description"), get[types.String](q, "description"), str, &resetEmptyString),
+		IconFileID:       pick(get[types.String](p, "icon_file_id"), get[types.String](q, "icon_file_id"), str, nil),
+		PromptInfo:       expandPromptInfo(attrsOf(p["prompt_info"]), attrsOf(q["prompt_info"])),
+		OnboardingInfo:   expandOnboardingInfo(attrsOf(p["onboarding_info"]), attrsOf(q["onboarding_info"])),
+		Knowledge:        expandKnowledge(attrsOf(p["knowledge"]), attrsOf(q["knowledge"])),
+		PluginIDList:     expandPluginIDList(attrsOf(p["plugin_id_list"]), attrsOf(q["plugin_id_list"])),
+		WorkflowIDList:   expandWorkflowIDList(attrsOf(p["workflow_id_list"]), attrsOf(q["workflow_id_list"])),
+		ModelInfoConfig:  expandModelInfoConfig(p["model_info_config"], attrsOf(q["model_info_config"]), &diags),
+		SuggestReplyInfo: expandSuggestReplyInfo(attrsOf(p["suggest_reply_info"]), attrsOf(q["suggest_reply_info"])),
+	}
+	return req, diags
+}
+
+func expandPromptInfo(plan, prior attrs) *coze.PromptInfo {
+	str := types.String.ValueString
+	planPrefix, priorPrefix := attrsOf(plan["prefix_prompt_info"]), attrsOf(prior["prefix_prompt_info"])
 	return nilIfEmpty(&coze.PromptInfo{
-		Prompt:     pick(plan.Prompt, prior.Prompt, types.String.ValueString, &resetEmptyString),
-		PromptMode: pick(plan.PromptMode, prior.PromptMode, types.String.ValueString, &resetPromptMode),
+		Prompt:     pick(get[types.String](plan, "prompt"), get[types.String](prior, "prompt"), str, &resetEmptyString),
+		PromptMode: pick(get[types.String](plan, "prompt_mode"), get[types.String](prior, "prompt_mode"), str, &resetPromptMode),
 		PrefixPromptInfo: nilIfEmpty(&coze.PrefixPromptInfo{
-			PrefixPrompt:  pick(planPrefix.PrefixPrompt, priorPrefix.PrefixPrompt, types.String.ValueString, &resetEmptyString),
-			DynamicPrompt: pick(planPrefix.DynamicPrompt, priorPrefix.DynamicPrompt, types.String.ValueString, &resetEmptyString),
+			PrefixPrompt:  pick(get[types.String](planPrefix, "prefix_prompt"), get[types.String](priorPrefix, "prefix_prompt"), str, &resetEmptyString),
+			DynamicPrompt: pick(get[types.String](planPrefix, "dynamic_prompt"), get[types.String](priorPrefix, "dynamic_prompt"), str, &resetEmptyString),
 		}),
 	})
 }
 
-func expandOnboardingInfo(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.OnboardingInfo {
-	plan := objectAs[onboardingInfoModel](ctx, planObj, diags)
-	prior := objectAs[onboardingInfoModel](ctx, priorObj, diags)
+func expandOnboardingInfo(plan, prior attrs) *coze.OnboardingInfo {
 	return nilIfEmpty(&coze.OnboardingInfo{
-		Prologue:           pick(plan.Prologue, prior.Prologue, types.String.ValueString, &resetEmptyString),
-		SuggestedQuestions: pickList(ctx, plan.SuggestedQuestions, prior.SuggestedQuestions, identity[string], diags),
+		Prologue:           pick(get[types.String](plan, "prologue"), get[types.String](prior, "prologue"), types.String.ValueString, &resetEmptyString),
+		SuggestedQuestions: pickList(get[types.List](plan, "suggested_questions"), get[types.List](prior, "suggested_questions"), stringOf),
 	})
 }
 
-func expandKnowledge(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.Knowledge {
-	plan := objectAs[knowledgeModel](ctx, planObj, diags)
-	prior := objectAs[knowledgeModel](ctx, priorObj, diags)
+func expandKnowledge(plan, prior attrs) *coze.Knowledge {
 	return nilIfEmpty(&coze.Knowledge{
-		DatasetIDs:     pickList(ctx, plan.DatasetIDs, prior.DatasetIDs, identity[string], diags),
-		AutoCall:       pick(plan.AutoCall, prior.AutoCall, types.Bool.ValueBool, &resetAutoCall),
-		SearchStrategy: pick(plan.SearchStrategy, prior.SearchStrategy, types.Int64.ValueInt64, &resetSearchStrategy),
+		DatasetIDs:     pickList(get[types.List](plan, "dataset_ids"), get[types.List](prior, "dataset_ids"), stringOf),
+		AutoCall:       pick(get[types.Bool](plan, "auto_call"), get[types.Bool](prior, "auto_call"), types.Bool.ValueBool, &resetAutoCall),
+		SearchStrategy: pick(get[types.Int64](plan, "search_strategy"), get[types.Int64](prior, "search_strategy"), types.Int64.ValueInt64, &resetSearchStrategy),
 	})
 }
 
-func expandPluginIDList(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.PluginIDList {
-	plan := objectAs[pluginIDListModel](ctx, planObj, diags)
-	prior := objectAs[pluginIDListModel](ctx, priorObj, diags)
+func expandPluginIDList(plan, prior attrs) *coze.PluginIDList {
 	return nilIfEmpty(&coze.PluginIDList{
-		IDList: pickList(ctx, plan.IDList, prior.IDList, func(m pluginIDInfoModel) coze.PluginIDInfo {
-			return coze.PluginIDInfo{PluginID: m.PluginID.ValueString(), APIID: m.APIID.ValueString()}
-		}, diags),
+		IDList: pickList(get[types.List](plan, "id_list"), get[types.List](prior, "id_list"), func(v attr.Value) coze.PluginIDInfo {
+			item := attrsOf(v)
+			return coze.PluginIDInfo{PluginID: stringOf(item["plugin_id"]), APIID: stringOf(item["api_id"])}
+		}),
 	})
 }
 
-func expandWorkflowIDList(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.WorkflowIDList {
-	plan := objectAs[workflowIDListModel](ctx, planObj, diags)
-	prior := objectAs[workflowIDListModel](ctx, priorObj, diags)
+func expandWorkflowIDList(plan, prior attrs) *coze.WorkflowIDList {
 	return nilIfEmpty(&coze.WorkflowIDList{
-		IDs: pickList(ctx, plan.IDs, prior.IDs, func(m workflowIDInfoModel) coze.WorkflowIDInfo {
-			return coze.WorkflowIDInfo{ID: m.ID.ValueString()}
-		}, diags),
+		IDs: pickList(get[types.List](plan, "ids"), get[types.List](prior, "ids"), func(v attr.Value) coze.WorkflowIDInfo {
+			return coze.WorkflowIDInfo{ID: stringOf(attrsOf(v)["id"])}
+		}),
 	})
 }
 
-func expandModelInfoConfig(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.ModelInfoConfig {
+func expandModelInfoConfig(planValue attr.Value, prior attrs, diags *diag.Diagnostics) *coze.ModelInfoConfig {
 	// Without model_id the API rejects the object, so removing the whole
 	// object stops managing the model settings instead of resetting them.
-	if planObj.IsNull() || planObj.IsUnknown() {
+	plan := attrsOf(planValue)
+	if plan == nil {
 		return nil
 	}
-	plan := objectAs[modelInfoConfigModel](ctx, planObj, diags)
-	prior := objectAs[modelInfoConfigModel](ctx, priorObj, diags)
+	str, i64, f64, boolean := types.String.ValueString, types.Int64.ValueInt64, types.Float64.ValueFloat64, types.Bool.ValueBool
 	out := &coze.ModelInfoConfig{
-		ModelID:          plan.ModelID.ValueString(),
-		TopK:             pick(plan.TopK, prior.TopK, types.Int64.ValueInt64, nil),
-		TopP:             pick(plan.TopP, prior.TopP, types.Float64.ValueFloat64, nil),
-		MaxTokens:        pick(plan.MaxTokens, prior.MaxTokens, types.Int64.ValueInt64, nil),
-		Temperature:      pick(plan.Temperature, prior.Temperature, types.Float64.ValueFloat64, nil),
-		SpAntiLeak:       pick(plan.SpAntiLeak, prior.SpAntiLeak, types.Bool.ValueBool, &resetFalse),
-		ContextRound:     pick(plan.ContextRound, prior.ContextRound, types.Int64.ValueInt64, nil),
-		ResponseFormat:   pick(plan.ResponseFormat, prior.ResponseFormat, types.String.ValueString, nil),
-		SpCurrentTime:    pick(plan.SpCurrentTime, prior.SpCurrentTime, types.Bool.ValueBool, &resetFalse),
-		PresencePenalty:  pick(plan.PresencePenalty, prior.PresencePenalty, types.Float64.ValueFloat64, nil),
-		FrequencyPenalty: pick(plan.FrequencyPenalty, prior.FrequencyPenalty, types.Float64.ValueFloat64, nil),
-		CacheType:        pick(plan.CacheType, prior.CacheType, types.String.ValueString, &resetCacheType),
-		APIMode:          pick(plan.APIMode, prior.APIMode, types.String.ValueString, &resetAPIMode),
+		ModelID:          get[types.String](plan, "model_id").ValueString(),
+		TopK:             pick(get[types.Int64](plan, "top_k"), get[types.Int64](prior, "top_k"), i64, nil),
+		TopP:             pick(get[types.Float64](plan, "top_p"), get[types.Float64](prior, "top_p"), f64, nil),
+		MaxTokens:        pick(get[types.Int64](plan, "max_tokens"), get[types.Int64](prior, "max_tokens"), i64, nil),
+		Temperature:      pick(get[types.Float64](plan, "temperature"), get[types.Float64](prior, "temperature"), f64, nil),
+		SpAntiLeak:       pick(get[types.Bool](plan, "sp_anti_leak"), get[types.Bool](prior, "sp_anti_leak"), boolean, &resetFalse),
+		ContextRound:     pick(get[types.Int64](plan, "context_round"), get[types.Int64](prior, "context_round"), i64, nil),
+		ResponseFormat:   pick(get[types.String](plan, "response_format"), get[types.String](prior, "response_format"), str, nil),
+		SpCurrentTime:    pick(get[types.Bool](plan, "sp_current_time"), get[types.Bool](prior, "sp_current_time"), boolean, &resetFalse),
+		PresencePenalty:  pick(get[types.Float64](plan, "presence_penalty"), get[types.Float64](prior, "presence_penalty"), f64, nil),
+		FrequencyPenalty: pick(get[types.Float64](plan, "frequency_penalty"), get[types.Float64](prior, "frequency_penalty"), f64, nil),
+		CacheType:        pick(get[types.String](plan, "cache_type"), get[types.String](prior, "cache_type"), str, &resetCacheType),
+		APIMode:          pick(get[types.String](plan, "api_mode"), get[types.String](prior, "api_mode"), str, &resetAPIMode),
 	}
-	if !plan.Parameters.IsNull() && !plan.Parameters.IsUnknown() {
-		raw, err := dynamicToJSON(plan.Parameters)
+	if params := get[types.Dynamic](plan, "parameters"); !params.IsNull() && !params.IsUnknown() {
+		raw, err := dynamicToJSON(params)
 		if err != nil {
 			diags.AddAttributeError(path.Root("model_info_config").AtName("parameters"), "Invalid model parameters", err.Error())
 		}
@@ -201,158 +206,174 @@ func expandModelInfoConfig(ctx context.Context, planObj, priorObj types.Object, 
 	return out
 }
 
-func expandSuggestReplyInfo(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.SuggestReplyInfo {
-	plan := objectAs[suggestReplyInfoModel](ctx, planObj, diags)
-	prior := objectAs[suggestReplyInfoModel](ctx, priorObj, diags)
+func expandSuggestReplyInfo(plan, prior attrs) *coze.SuggestReplyInfo {
+	str := types.String.ValueString
 	return nilIfEmpty(&coze.SuggestReplyInfo{
-		ReplyMode:        pick(plan.ReplyMode, prior.ReplyMode, types.String.ValueString, &resetReplyMode),
-		CustomizedPrompt: pick(plan.CustomizedPrompt, prior.CustomizedPrompt, types.String.ValueString, &resetEmptyString),
+		ReplyMode:        pick(get[types.String](plan, "reply_mode"), get[types.String](prior, "reply_mode"), str, &resetReplyMode),
+		CustomizedPrompt: pick(get[types.String](plan, "customized_prompt"), get[types.String](prior, "customized_prompt"), str, &resetEmptyString),
 	})
 }
 
-// flattenBot turns a retrieve response into the model, value for value: a
-// field the API did not return is null; a field returned empty stays empty
-// (so that clearing a value in the Coze UI shows up as drift). Write-only
-// attributes (icon_file_id, auto_call, search_strategy, sp_anti_leak,
-// sp_current_time, cache_type) are always null here.
-func flattenBot(ctx context.Context, bot *coze.Bot) (botConfigModel, diag.Diagnostics) {
+// flattenBot turns a retrieve response into state values for every attribute
+// but id, bot_id and timeouts, value for value: a field the API did not
+// return is null; a field returned empty stays empty (so that clearing a
+// value in the Coze UI shows up as drift). Write-only attributes
+// (icon_file_id, auto_call, search_strategy, sp_anti_leak, sp_current_time,
+// cache_type) are always null here.
+func flattenBot(bot *coze.Bot) (attrs, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	m := botConfigModel{
-		ID:               types.StringValue(bot.BotID),
-		BotID:            types.StringValue(bot.BotID),
-		Name:             types.StringPointerValue(bot.Name),
-		Description:      types.StringPointerValue(bot.Description),
-		IconFileID:       types.StringNull(),
-		PromptInfo:       flattenPromptInfo(ctx, bot.PromptInfo, &diags),
-		OnboardingInfo:   flattenOnboardingInfo(ctx, bot.OnboardingInfo, &diags),
-		Knowledge:        flattenKnowledge(ctx, bot.Knowledge, &diags),
-		PluginIDList:     flattenPluginInfoList(ctx, bot.PluginInfoList, &diags),
-		WorkflowIDList:   flattenWorkflowInfoList(ctx, bot.WorkflowInfoList, &diags),
-		ModelInfoConfig:  flattenModelInfo(ctx, bot.ModelInfo, &diags),
-		SuggestReplyInfo: flattenSuggestReplyInfo(ctx, bot.SuggestReplyInfo, &diags),
-	}
-	m.Timeouts.Object = types.ObjectNull(timeoutsAttrTypes)
-	return m, diags
+	return attrs{
+		"name":               types.StringPointerValue(bot.Name),
+		"description":        types.StringPointerValue(bot.Description),
+		"icon_file_id":       types.StringNull(),
+		"prompt_info":        flattenPromptInfo(bot.PromptInfo),
+		"onboarding_info":    flattenOnboardingInfo(bot.OnboardingInfo),
+		"knowledge":          flattenKnowledge(bot.Knowledge),
+		"plugin_id_list":     flattenPluginInfoList(bot.PluginInfoList),
+		"workflow_id_list":   flattenWorkflowInfoList(bot.WorkflowInfoList),
+		"model_info_config":  flattenModelInfo(bot.ModelInfo, &diags),
+		"suggest_reply_info": flattenSuggestReplyInfo(bot.SuggestReplyInfo),
+	}, diags
 }
 
-func objectFrom(ctx context.Context, attrTypes map[string]attr.Type, model any, diags *diag.Diagnostics) types.Object {
-	obj, d := types.ObjectValueFrom(ctx, attrTypes, model)
-	diags.Append(d...)
-	return obj
+// object builds a nested object of the schema from its attribute values.
+// The attribute types come from the schema, so a mismatch is a bug here.
+func object(names string, values attrs) types.Object {
+	return types.ObjectValueMust(nestedAttrTypes(strings.Split(names, ".")...), values)
 }
 
-func stringList(ctx context.Context, values *[]string, diags *diag.Diagnostics) types.List {
+func nullObject(names string) types.Object {
+	return types.ObjectNull(nestedAttrTypes(strings.Split(names, ".")...))
+}
+
+func stringList(values *[]string) types.List {
 	if values == nil {
 		return types.ListNull(types.StringType)
 	}
-	list, d := types.ListValueFrom(ctx, types.StringType, *values)
-	diags.Append(d...)
-	return list
+	elems := make([]attr.Value, len(*values))
+	for i, v := range *values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.ListValueMust(types.StringType, elems)
 }
 
-func flattenPromptInfo(ctx context.Context, in *coze.PromptInfo, diags *diag.Diagnostics) types.Object {
+func flattenPromptInfo(in *coze.PromptInfo) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("prompt_info"))
+		return nullObject("prompt_info")
 	}
-	prefix := types.ObjectNull(nestedAttrTypes("prompt_info", "prefix_prompt_info"))
+	prefix := nullObject("prompt_info.prefix_prompt_info")
 	if in.PrefixPromptInfo != nil {
-		prefix = objectFrom(ctx, nestedAttrTypes("prompt_info", "prefix_prompt_info"), prefixPromptInfoModel{
-			PrefixPrompt:  types.StringPointerValue(in.PrefixPromptInfo.PrefixPrompt),
-			DynamicPrompt: types.StringPointerValue(in.PrefixPromptInfo.DynamicPrompt),
-		}, diags)
+		prefix = object("prompt_info.prefix_prompt_info", attrs{
+			"prefix_prompt":  types.StringPointerValue(in.PrefixPromptInfo.PrefixPrompt),
+			"dynamic_prompt": types.StringPointerValue(in.PrefixPromptInfo.DynamicPrompt),
+		})
 	}
-	return objectFrom(ctx, nestedAttrTypes("prompt_info"), promptInfoModel{
-		Prompt:           types.StringPointerValue(in.Prompt),
-		PromptMode:       types.StringPointerValue(in.PromptMode),
-		PrefixPromptInfo: prefix,
-	}, diags)
+	return object("prompt_info", attrs{
+		"prompt":             types.StringPointerValue(in.Prompt),
+		"prompt_mode":        types.StringPointerValue(in.PromptMode),
+		"prefix_prompt_info": prefix,
+	})
 }
 
-func flattenOnboardingInfo(ctx context.Context, in *coze.OnboardingInfo, diags *diag.Diagnostics) types.Object {
+func flattenOnboardingInfo(in *coze.OnboardingInfo) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("onboarding_info"))
+		return nullObject("onboarding_info")
 	}
-	return objectFrom(ctx, nestedAttrTypes("onboarding_info"), onboardingInfoModel{
-		Prologue:           types.StringPointerValue(in.Prologue),
-		SuggestedQuestions: stringList(ctx, in.SuggestedQuestions, diags),
-	}, diags)
+	return object("onboarding_info", attrs{
+		"prologue":            types.StringPointerValue(in.Prologue),
+		"suggested_questions": stringList(in.SuggestedQuestions),
+	})
 }
 
-func flattenKnowledge(ctx context.Context, in *coze.BotKnowledge, diags *diag.Diagnostics) types.Object {
+func flattenKnowledge(in *coze.BotKnowledge) types.Object {
 	if in == nil || in.KnowledgeInfos == nil {
-		return types.ObjectNull(nestedAttrTypes("knowledge"))
+		return nullObject("knowledge")
 	}
 	ids := make([]string, 0, len(*in.KnowledgeInfos))
 	for _, k := range *in.KnowledgeInfos {
 		ids = append(ids, k.ID)
 	}
-	return objectFrom(ctx, nestedAttrTypes("knowledge"), knowledgeModel{
-		DatasetIDs:     stringList(ctx, &ids, diags),
-		AutoCall:       types.BoolNull(),
-		SearchStrategy: types.Int64Null(),
-	}, diags)
+	return object("knowledge", attrs{
+		"dataset_ids":     stringList(&ids),
+		"auto_call":       types.BoolNull(),
+		"search_strategy": types.Int64Null(),
+	})
 }
 
-func flattenPluginInfoList(ctx context.Context, in *[]coze.PluginInfo, diags *diag.Diagnostics) types.Object {
+func flattenPluginInfoList(in *[]coze.PluginInfo) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("plugin_id_list"))
+		return nullObject("plugin_id_list")
 	}
-	pairs := []pluginIDInfoModel{}
+	itemType := types.ObjectType{AttrTypes: nestedAttrTypes("plugin_id_list", "id_list")}
+	items := []attr.Value{}
 	for _, plugin := range *in {
 		for _, api := range plugin.APIInfoList {
-			pairs = append(pairs, pluginIDInfoModel{PluginID: types.StringValue(plugin.PluginID), APIID: types.StringValue(api.APIID)})
+			items = append(items, types.ObjectValueMust(itemType.AttrTypes, attrs{
+				"plugin_id": types.StringValue(plugin.PluginID),
+				"api_id":    types.StringValue(api.APIID),
+			}))
 		}
 	}
-	list, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: nestedAttrTypes("plugin_id_list", "id_list")}, pairs)
-	diags.Append(d...)
-	return objectFrom(ctx, nestedAttrTypes("plugin_id_list"), pluginIDListModel{IDList: list}, diags)
+	return object("plugin_id_list", attrs{"id_list": types.ListValueMust(itemType, items)})
 }
 
-func flattenWorkflowInfoList(ctx context.Context, in *[]coze.WorkflowInfo, diags *diag.Diagnostics) types.Object {
+func flattenWorkflowInfoList(in *[]coze.WorkflowInfo) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("workflow_id_list"))
+		return nullObject("workflow_id_list")
 	}
-	ids := make([]workflowIDInfoModel, 0, len(*in))
+	itemType := types.ObjectType{AttrTypes: nestedAttrTypes("workflow_id_list", "ids")}
+	items := make([]attr.Value, 0, len(*in))
 	for _, wf := range *in {
-		ids = append(ids, workflowIDInfoModel{ID: types.StringValue(wf.ID)})
+		items = append(items, types.ObjectValueMust(itemType.AttrTypes, attrs{"id": types.StringValue(wf.ID)}))
 	}
-	list, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: nestedAttrTypes("workflow_id_list", "ids")}, ids)
-	diags.Append(d...)
-	return objectFrom(ctx, nestedAttrTypes("workflow_id_list"), workflowIDListModel{IDs: list}, diags)
+	return object("workflow_id_list", attrs{"ids": types.ListValueMust(itemType, items)})
 }
 
-func flattenModelInfo(ctx context.Context, in *coze.ModelInfo, diags *diag.Diagnostics) types.Object {
+func flattenModelInfo(in *coze.ModelInfo, diags *diag.Diagnostics) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("model_info_config"))
+		return nullObject("model_info_config")
 	}
 	params, err := jsonToDynamic(in.Parameters)
 	if err != nil {
 		diags.AddError("Unreadable model parameters from the Coze API", err.Error())
 	}
-	return objectFrom(ctx, nestedAttrTypes("model_info_config"), modelInfoConfigModel{
-		ModelID:          types.StringPointerValue(in.ModelID),
-		TopK:             types.Int64PointerValue(in.TopK),
-		TopP:             types.Float64PointerValue(in.TopP),
-		MaxTokens:        types.Int64PointerValue(in.MaxTokens),
-		Temperature:      types.Float64PointerValue(in.Temperature),
-		SpAntiLeak:       types.BoolNull(),
-		ContextRound:     types.Int64PointerValue(in.ContextRound),
-		ResponseFormat:   types.StringPointerValue(in.ResponseFormat),
-		SpCurrentTime:    types.BoolNull(),
-		PresencePenalty:  types.Float64PointerValue(in.PresencePenalty),
-		FrequencyPenalty: types.Float64PointerValue(in.FrequencyPenalty),
-		CacheType:        types.StringNull(),
-		APIMode:          types.StringPointerValue(in.APIMode),
-		Parameters:       params,
-	}, diags)
+	return object("model_info_config", attrs{
+		"model_id":          types.StringPointerValue(in.ModelID),
+		"top_k":             types.Int64PointerValue(in.TopK),
+		"top_p":             types.Float64PointerValue(in.TopP),
+		"max_tokens":        types.Int64PointerValue(in.MaxTokens),
+		"temperature":       types.Float64PointerValue(in.Temperature),
+		"sp_anti_leak":      types.BoolNull(),
+		"context_round":     types.Int64PointerValue(in.ContextRound),
+		"response_format":   types.StringPointerValue(in.ResponseFormat),
+		"sp_current_time":   types.BoolNull(),
+		"presence_penalty":  types.Float64PointerValue(in.PresencePenalty),
+		"frequency_penalty": types.Float64PointerValue(in.FrequencyPenalty),
+		"cache_type":        types.StringNull(),
+		"api_mode":          types.StringPointerValue(in.APIMode),
+		"parameters":        params,
+	})
 }
 
-func flattenSuggestReplyInfo(ctx context.Context, in *coze.SuggestReplyInfo, diags *diag.Diagnostics) types.Object {
+func flattenSuggestReplyInfo(in *coze.SuggestReplyInfo) types.Object {
 	if in == nil {
-		return types.ObjectNull(nestedAttrTypes("suggest_reply_info"))
+		return nullObject("suggest_reply_info")
 	}
-	return objectFrom(ctx, nestedAttrTypes("suggest_reply_info"), suggestReplyInfoModel{
-		ReplyMode:        types.StringPointerValue(in.ReplyMode),
-		CustomizedPrompt: types.StringPointerValue(in.CustomizedPrompt),
-	}, diags)
+	return object("suggest_reply_info", attrs{
+		"reply_mode":        types.StringPointerValue(in.ReplyMode),
+		"customized_prompt": types.StringPointerValue(in.CustomizedPrompt),
+	})
+}
+
+// rootObject reads a whole plan or state (its schema type and raw value) as
+// an object value, without struct reflection.
+func rootObject(ctx context.Context, typ attr.Type, raw tftypes.Value) (types.Object, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	v, err := typ.ValueFromTerraform(ctx, raw)
+	obj, ok := v.(basetypes.ObjectValue)
+	if err != nil || !ok {
+		diags.AddError("Cannot read the resource data", fmt.Sprintf("reading %s as an object: %v. This is a bug in the provider.", typ, err))
+		return types.ObjectNull(attributeTypes(typ)), diags
+	}
+	return obj, diags
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -18,10 +17,22 @@ var ctx = context.Background()
 
 func mustObject(t *testing.T, model any, names ...string) types.Object {
 	t.Helper()
-	var diags diag.Diagnostics
-	obj := objectFrom(ctx, nestedAttrTypes(names...), model, &diags)
+	obj, diags := types.ObjectValueFrom(ctx, nestedAttrTypes(names...), model)
 	if diags.HasError() {
 		t.Fatalf("building %v: %v", names, diags)
+	}
+	return obj
+}
+
+// toObject turns a whole model into the object value the provider works on.
+func toObject(t testing.TB, m *botConfigModel) types.Object {
+	t.Helper()
+	if m == nil {
+		return types.ObjectNull(botConfigSchemaWithTimeoutsTypes())
+	}
+	obj, diags := types.ObjectValueFrom(ctx, botConfigSchemaWithTimeoutsTypes(), m)
+	if diags.HasError() {
+		t.Fatalf("model to object: %v", diags)
 	}
 	return obj
 }
@@ -55,7 +66,7 @@ func emptyModel(botID string) botConfigModel {
 
 func expandJSON(t *testing.T, plan, prior *botConfigModel) string {
 	t.Helper()
-	req, diags := expandUpdateBotRequest(ctx, plan, prior)
+	req, diags := expandUpdateBotRequest(toObject(t, plan), toObject(t, prior))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -166,27 +177,27 @@ func TestFlattenKeepsEmptyAndAbsentApart(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &bot); err != nil {
 		t.Fatal(err)
 	}
-	m, diags := flattenBot(ctx, &bot)
+	m, diags := flattenBot(&bot)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if m.Description.IsNull() || m.Description.ValueString() != "" {
-		t.Errorf("description = %v, want empty string", m.Description)
+	if d := get[types.String](m, "description"); d.IsNull() || d.ValueString() != "" {
+		t.Errorf("description = %v, want empty string", d)
 	}
-	if !m.WorkflowIDList.IsNull() {
-		t.Errorf("absent workflow list must be null, got %v", m.WorkflowIDList)
+	if !m["workflow_id_list"].IsNull() {
+		t.Errorf("absent workflow list must be null, got %v", m["workflow_id_list"])
 	}
-	onboarding := objectAs[onboardingInfoModel](ctx, m.OnboardingInfo, &diags)
-	if onboarding.Prologue.ValueString() != "hi" || !onboarding.SuggestedQuestions.IsNull() {
-		t.Errorf("onboarding = %+v", onboarding)
+	onboarding := attrsOf(m["onboarding_info"])
+	if stringOf(onboarding["prologue"]) != "hi" || !onboarding["suggested_questions"].IsNull() {
+		t.Errorf("onboarding = %v", onboarding)
 	}
-	plugins := objectAs[pluginIDListModel](ctx, m.PluginIDList, &diags)
-	if len(plugins.IDList.Elements()) != 2 {
-		t.Errorf("plugins flattened to %v, want one item per tool", plugins.IDList)
+	if plugins := get[types.List](attrsOf(m["plugin_id_list"]), "id_list"); len(plugins.Elements()) != 2 {
+		t.Errorf("plugins flattened to %v, want one item per tool", plugins)
 	}
-	modelInfo := objectAs[modelInfoConfigModel](ctx, m.ModelInfoConfig, &diags)
-	if !modelInfo.Parameters.IsNull() || !modelInfo.SpAntiLeak.IsNull() || !modelInfo.TopK.IsNull() || modelInfo.TopP.ValueFloat64() != 1 {
-		t.Errorf("model info = %+v", modelInfo)
+	modelInfo := attrsOf(m["model_info_config"])
+	if !modelInfo["parameters"].IsNull() || !modelInfo["sp_anti_leak"].IsNull() || !modelInfo["top_k"].IsNull() ||
+		get[types.Float64](modelInfo, "top_p").ValueFloat64() != 1 {
+		t.Errorf("model info = %v", modelInfo)
 	}
 }
 
@@ -230,10 +241,9 @@ func TestRefreshManagesOnlyConfiguredAttributes(t *testing.T) {
 
 	remote.Knowledge = mustObject(t, knowledgeModel{DatasetIDs: strList(t, "1", "3")}, "knowledge")
 	got = refreshModels(t, prior, remote)
-	var diags diag.Diagnostics
-	k := objectAs[knowledgeModel](ctx, got.Knowledge, &diags)
-	if !k.DatasetIDs.Equal(strList(t, "1", "3")) || k.AutoCall.ValueBool() {
-		t.Errorf("dataset drift = %v, auto_call = %v", k.DatasetIDs, k.AutoCall)
+	k := attrsOf(got.Knowledge)
+	if !k["dataset_ids"].Equal(strList(t, "1", "3")) || get[types.Bool](k, "auto_call").ValueBool() {
+		t.Errorf("dataset drift = %v, auto_call = %v", k["dataset_ids"], k["auto_call"])
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -70,40 +71,46 @@ func (r *botConfigResource) ModifyPlan(_ context.Context, req resource.ModifyPla
 }
 
 func (r *botConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan botConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(d...)
-	r.write(ctx, "create", &plan, nil, timeout, &resp.Diagnostics)
+	r.write(ctx, "create", plan, types.ObjectNull(plan.AttributeTypes(ctx)), timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
-		return
+		return // nothing is recorded in state
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	// The API echoes nothing back: the plan becomes the state, with id = bot_id.
+	resp.State.Raw = req.Plan.Raw.Copy()
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), get[types.String](attrsOf(plan), "bot_id"))...)
 }
 
 func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, prior botConfigModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(d...)
-	r.write(ctx, "update", &plan, &prior, timeout, &resp.Diagnostics)
+	r.write(ctx, "update", plan, prior, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return // the framework keeps the prior state
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.State.Raw = req.Plan.Raw.Copy()
 }
 
-// write sends the plan to POST /v1/bot/update. On success the plan becomes
-// the new state: the API echoes nothing back, and reading back would only
-// cost a request.
-func (r *botConfigResource) write(ctx context.Context, action string, plan, prior *botConfigModel, timeout time.Duration, diags *diag.Diagnostics) {
+// write sends the plan to POST /v1/bot/update. On success the caller makes
+// the plan the new state: reading back would only cost a request.
+func (r *botConfigResource) write(ctx context.Context, action string, plan, prior types.Object, timeout time.Duration, diags *diag.Diagnostics) {
 	client, d := r.data.apiClient()
 	diags.Append(d...)
 	if diags.HasError() {
@@ -112,34 +119,35 @@ func (r *botConfigResource) write(ctx context.Context, action string, plan, prio
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	body, d := expandUpdateBotRequest(ctx, plan, prior)
+	body, d := expandUpdateBotRequest(plan, prior)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
 	if err := client.UpdateBot(ctx, body); err != nil {
-		summary, detail := describeAPIError(action+" bot config", plan.BotID.ValueString(), client.BaseURL(), err)
+		summary, detail := describeAPIError(action+" bot config", body.BotID, client.BaseURL(), err)
 		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
-		return
 	}
-	plan.ID = plan.BotID
 }
 
 func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var prior botConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	client, d := r.data.apiClient()
-	resp.Diagnostics.Append(d...)
+	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := prior.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	botID := prior.BotID.ValueString()
+	priorAttrs := attrsOf(prior)
+	botID := get[types.String](priorAttrs, "bot_id").ValueString()
 	bot, err := client.GetBot(ctx, botID, false)
 	if coze.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Coze bot no longer exists",
@@ -153,27 +161,26 @@ func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
-	remote, d := flattenBot(ctx, bot)
-	resp.Diagnostics.Append(d...)
-	remote.ID, remote.BotID, remote.Timeouts = prior.ID, prior.BotID, prior.Timeouts
-	attrTypes := attributeTypes(req.State.Schema.Type())
-	remoteObj, d := types.ObjectValueFrom(ctx, attrTypes, remote)
-	resp.Diagnostics.Append(d...)
-	priorObj, d := types.ObjectValueFrom(ctx, attrTypes, prior)
-	resp.Diagnostics.Append(d...)
+	remote, diags := flattenBot(bot)
+	resp.Diagnostics.Append(diags...)
+	for _, name := range []string{"id", "bot_id", "timeouts"} {
+		remote[name] = priorAttrs[name]
+	}
+	remoteObj, diags := types.ObjectValue(prior.AttributeTypes(ctx), remote)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	importing, d := req.Private.GetKey(ctx, privateKeyImporting)
-	resp.Diagnostics.Append(d...)
+	importing, diags := req.Private.GetKey(ctx, privateKeyImporting)
+	resp.Diagnostics.Append(diags...)
 	if len(importing) > 0 {
 		if imported, ok := importView(path.Empty(), remoteObj).(types.Object); ok {
-			priorObj = imported
+			prior = imported
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, nil)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, refreshValue(path.Empty(), priorObj, remoteObj))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, refreshValue(path.Empty(), prior, remoteObj))...)
 }
 
 func (r *botConfigResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -332,17 +333,30 @@ func (r *botConfigResource) schemaWithTimeouts(ctx context.Context) schema.Schem
 
 // nestedAttrTypes returns the attribute types of the nested object found by
 // following names from the schema root (through list elements): the one
-// source of truth for building types.Object values.
+// source of truth for building object values. Computed once.
 func nestedAttrTypes(names ...string) map[string]attr.Type {
-	t := botConfigSchema().Type()
-	for _, name := range names {
-		t = attributeTypes(t)[name]
+	return nestedObjectTypes()[strings.Join(names, ".")]
+}
+
+var nestedObjectTypes = sync.OnceValue(func() map[string]map[string]attr.Type {
+	all := map[string]map[string]attr.Type{}
+	var walk func(prefix string, t attr.Type)
+	walk = func(prefix string, t attr.Type) {
 		if list, ok := t.(types.ListType); ok {
 			t = list.ElemType
 		}
+		attrTypes := attributeTypes(t)
+		if attrTypes == nil {
+			return
+		}
+		all[prefix] = attrTypes
+		for name, child := range attrTypes {
+			walk(strings.TrimPrefix(prefix+"."+name, "."), child)
+		}
 	}
-	return attributeTypes(t)
-}
+	walk("", botConfigSchema().Type())
+	return all
+})
 
 // attributeTypes returns the attribute types of an object type (nil for any
 // other type).

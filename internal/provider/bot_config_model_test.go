@@ -5,9 +5,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// botConfigModel is the Terraform side of coze_bot_config. Nested objects
-// stay types.Object so that they can hold null and unknown values; the
-// structs below are their contents, read with As().
+// Models of coze_bot_config's values, for building test data with the
+// framework's reflection. The provider itself reads and writes attribute
+// values directly (see bot_config_mapping.go): reflection is its most
+// expensive per-resource step.
 type botConfigModel struct {
 	ID               types.String   `tfsdk:"id"`
 	BotID            types.String   `tfsdk:"bot_id"`
@@ -83,4 +84,8 @@ type modelInfoConfigModel struct {
 type suggestReplyInfoModel struct {
 	ReplyMode        types.String `tfsdk:"reply_mode"`
 	CustomizedPrompt types.String `tfsdk:"customized_prompt"`
+}
+
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes)}
 }
