@@ -122,7 +122,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 count_requests() { grep -c "$1" "$2" || true; }
 
-declare -A RESULT RSS REQ
+declare -A RESULT RSS REQ RAW
 for n in $NS; do
   echo "==> N = $n"
   ids=$(seq -s, "$BASE_ID" $((BASE_ID + n - 1)))
@@ -131,32 +131,37 @@ for n in $NS; do
   for _ in $(seq 1 100); do [ -s "$B/mock-url" ] && break; sleep 0.1; done
   export COZE_API_BASE
   COZE_API_BASE=$(cat "$B/mock-url")
+  declare -A TIMES=()
+  peak=0
   for kind in terraform_data cozefloor coze; do
-    dir=$B/work/$kind-$n
-    write_config "$kind" "$n" "$dir"
-    applies=() plans=() norefresh=() peak=0
-    for r in $(seq 1 "$RUNS"); do
+    write_config "$kind" "$n" "$B/work/$kind-$n"
+  done
+  # Runs interleave the three kinds, so that machine noise hits them alike.
+  for r in $(seq 1 "$RUNS"); do
+    for kind in terraform_data cozefloor coze; do
+      dir=$B/work/$kind-$n
       rm -f "$dir"/terraform.tfstate*
       before=$(wc -l <"$B/mock-$n.log")
-      applies+=("$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color)")
-      [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
-      tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/apply-requests.log"
+      TIMES[$kind,apply]+="$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color) "
+      [ "$kind" = coze ] && [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
+      [ "$kind" = coze ] && tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/apply-requests.log"
       before=$(wc -l <"$B/mock-$n.log")
-      plans+=("$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode)")
-      [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
-      tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/plan-requests.log"
-      norefresh+=("$(run_timed "$TF" -chdir="$dir" plan -refresh=false -input=false -no-color -detailed-exitcode)")
+      TIMES[$kind,plan]+="$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode) "
+      [ "$kind" = coze ] && [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
+      [ "$kind" = coze ] && tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/plan-requests.log"
+      TIMES[$kind,norefresh]+="$(run_timed "$TF" -chdir="$dir" plan -refresh=false -input=false -no-color -detailed-exitcode) "
     done
-    RESULT[$kind,$n,apply]=$(printf '%s\n' "${applies[@]}" | median)
-    RESULT[$kind,$n,plan]=$(printf '%s\n' "${plans[@]}" | median)
-    RESULT[$kind,$n,norefresh]=$(printf '%s\n' "${norefresh[@]}" | median)
-    if [ "$kind" = coze ]; then
-      RSS[$n]=$peak
-      REQ[$n,apply]=$(awk -v a="$(grep -c 'POST\|GET' "$B/apply-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
-      REQ[$n,plan]=$(awk -v a="$(grep -c 'POST\|GET' "$B/plan-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
-    fi
+  done
+  for kind in terraform_data cozefloor coze; do
+    for op in apply plan norefresh; do
+      RESULT[$kind,$n,$op]=$(printf '%s\n' ${TIMES[$kind,$op]} | median)
+      RAW[$kind,$n,$op]=${TIMES[$kind,$op]}
+    done
     echo "    $kind: apply ${RESULT[$kind,$n,apply]}s, plan ${RESULT[$kind,$n,plan]}s, plan -refresh=false ${RESULT[$kind,$n,norefresh]}s"
   done
+  RSS[$n]=$peak
+  REQ[$n,apply]=$(awk -v a="$(grep -c 'POST\|GET' "$B/apply-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
+  REQ[$n,plan]=$(awk -v a="$(grep -c 'POST\|GET' "$B/plan-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
   kill "$mock_pid" 2>/dev/null || true
   wait "$mock_pid" 2>/dev/null || true
   rm -f "$B/mock-url"
@@ -192,6 +197,16 @@ mockbench=$(go test ./internal/mockcoze -run XXX -bench . -benchmem 2>/dev/null 
   echo "|---:|---:|---:|---:|"
   for n in $NS; do
     echo "| $n | $(awk -v k="${RSS[$n]}" 'BEGIN { printf "%.1f", k / 1024 }') | ${REQ[$n,apply]} | ${REQ[$n,plan]} |"
+  done
+  echo
+  echo "Every run (seconds, in run order):"
+  echo
+  echo "| N | operation | coze | floor | data |"
+  echo "|---:|---|---|---|---|"
+  for n in $NS; do
+    for op in apply plan norefresh; do
+      echo "| $n | $op | ${RAW[coze,$n,$op]} | ${RAW[cozefloor,$n,$op]} | ${RAW[terraform_data,$n,$op]} |"
+    done
   done
   echo
   echo "Provider cold start (process start to the plugin handshake; schema built on the first request, see"
