@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# make demo: build the provider and the mock Coze API, apply the coze_bot_config
-# example against the mock through a dev_overrides CLI config, show the state
-# and prove that a second plan is empty. Needs no Coze account and no network.
+# make demo: build the provider and the mock Coze API, and apply the lifecycle
+# example against the mock through a dev_overrides CLI config: upload an icon,
+# create a bot, configure it, publish it, read it back through the data
+# source; then prove that a second plan is empty. Needs no Coze account and
+# no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +39,7 @@ provider_installation {
   direct {}
 }
 CFG
-cp examples/provider/provider.tf examples/resources/coze_bot_config/resource.tf "$DEMO/work/"
+cp examples/scenarios/lifecycle/main.tf "$DEMO/work/"
 
 export TF_CLI_CONFIG_FILE=$DEMO/cli.tfrc
 export TF_IN_AUTOMATION=1
@@ -47,13 +49,14 @@ cd "$DEMO/work"
 
 echo "==> terraform apply (dev_overrides: no terraform init needed)"
 "$TERRAFORM" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e '^Warning: Provider development overrides' -e 'coze-terraform/coze in' || true
-"$TERRAFORM" state list | grep -q coze_bot_config.chef || { echo "apply failed"; exit 1; }
+"$TERRAFORM" state list | grep -q coze_bot_publish.chef || { echo "apply failed"; exit 1; }
 
+echo "==> terraform state list"
+"$TERRAFORM" state list
 echo "==> terraform state show coze_bot_config.chef"
 "$TERRAFORM" state show -no-color coze_bot_config.chef
-
-echo "==> Requests the mock received"
-grep -E 'POST|GET' "$DEMO/mock.log" || true
+echo "==> terraform output"
+"$TERRAFORM" output -no-color
 
 echo "==> Second terraform plan (must be empty)"
 set +e
@@ -66,4 +69,6 @@ if [ "$code" -ne 0 ]; then
   cat "$DEMO/plan2.txt"
   exit 1
 fi
-echo "==> Demo OK: applied against the mock, and the second plan is empty."
+echo "==> Requests the mock received (apply, then the second plan's refresh)"
+grep -E 'POST|GET' "$DEMO/mock.log" || true
+echo "==> Demo OK: icon uploaded, bot created, configured, published and read back; the second plan is empty."

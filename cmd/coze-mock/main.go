@@ -26,18 +26,23 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stderr)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "coze-mock:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stderr io.Writer) error {
+// run serves until ctx is done (SIGINT or SIGTERM in main), then shuts down.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("coze-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8787", "loopback address to listen on (127.0.0.1:0 picks a free port)")
 	token := fs.String("token", "", "accepted bearer token (default: $COZE_API_TOKEN, else "+mockcoze.DefaultToken+")")
 	bots := fs.String("bots", "7342866800001", "comma-separated bot ids to seed")
+	space := fs.String("space", mockcoze.DefaultSpaceID, "space (workspace) id of the seeded bots")
 	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file")
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
 	if err := fs.Parse(args); err != nil {
@@ -48,6 +53,9 @@ func run(args []string, stderr io.Writer) error {
 	}
 	if err := checkLoopback(*listen); err != nil {
 		return err
+	}
+	if *space == "" || strings.Trim(*space, "0123456789") != "" {
+		return fmt.Errorf("-space: %q is not a decimal space id", *space)
 	}
 
 	tok, tokenSource := *token, "-token"
@@ -68,11 +76,11 @@ func run(args []string, stderr io.Writer) error {
 		if strings.Trim(id, "0123456789") != "" {
 			return fmt.Errorf("-bots: %q is not a decimal bot id", id)
 		}
-		srv.AddBot(id)
+		srv.AddBotInSpace(id, *space)
 		seeded = append(seeded, id)
 	}
 
-	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		return err
 	}
@@ -84,10 +92,8 @@ func run(args []string, stderr io.Writer) error {
 		}
 		defer os.Remove(*urlFile)
 	}
-	logger.Printf("listening on %s; bots %v; token: %s", baseURL, seeded, tokenSource)
+	logger.Printf("listening on %s; bots %v in space %s; token: %s", baseURL, seeded, *space, tokenSource)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

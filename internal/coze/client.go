@@ -153,35 +153,41 @@ type envelope struct {
 
 type attemptsKey struct{}
 
-// do sends one API call, with retries, and decodes data into out (if not nil).
+// do sends one JSON API call, with retries, and decodes data into out (if not nil).
 func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any) error {
-	var payload []byte
-	if body != nil {
-		var err error
-		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("%s: encoding request: %w", op, err)
-		}
+	if body == nil {
+		return c.send(ctx, op, method, path, query, nil, "", "", out)
 	}
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("%s: encoding request: %w", op, err)
+	}
+	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out)
+}
+
+// send sends one API call with any body retryablehttp can rewind ([]byte or
+// a ReaderFunc); logBody is what TRACE logs show of it.
+func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any) error {
 	endpoint := c.baseURL.JoinPath(path)
 	endpoint.RawQuery = query.Encode()
 
 	attempts := new(atomic.Int64)
 	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), payload)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), body)
 	if err != nil {
 		return fmt.Errorf("%s: building request: %w", op, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 
 	start := time.Now()
-	c.trace(ctx, "Coze API request body", map[string]any{"method": method, "path": path, "body": string(payload)})
+	c.trace(ctx, "Coze API request body", map[string]any{"method": method, "path": path, "body": logBody})
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.debug(ctx, "Coze API request failed", map[string]any{

@@ -1,9 +1,13 @@
 // Package mockcoze is an in-memory test double of the Coze OpenAPI endpoints that the
 // coze_bot resource uses:
 //
-//	POST /v1/bot/update         edit a bot's draft
-//	POST /v1/bot/publish        copy the draft to the published version
-//	GET  /v1/bots/{bot_id}      read the draft (?is_published=false) or the published version
+//	POST /v1/bot/create                create an unpublished bot in a space (workspace)
+//	POST /v1/bot/update                edit a bot's draft
+//	POST /v1/bot/publish               copy the draft to the published version, on channels
+//	POST /v1/bots/{bot_id}/unpublish   take the bot off one channel (connector)
+//	GET  /v1/bots/{bot_id}             read the draft (?is_published=false) or the published version
+//	GET  /v1/bots?workspace_id=...     list the bots of a space, by publish status
+//	POST /v1/files/upload              upload one file (multipart/form-data), e.g. a bot icon
 //
 // The acceptance tests run real Terraform against it through net/http/httptest, and
 // cmd/coze-mock serves it on a loopback port for demos.
@@ -41,8 +45,28 @@ import (
 // DefaultToken is the bearer token accepted when Options.Token is empty.
 const DefaultToken = "mock-token"
 
-// maxBodyBytes is the request body limit of the real API (15 MB).
+// maxBodyBytes is the request body limit of the real API (15 MB). It does not apply to
+// POST /v1/files/upload, which has its own limit (Options.MaxUploadBytes).
 const maxBodyBytes = 15 << 20
+
+// DefaultSpaceID is the space (workspace) that AddBot puts bots in.
+const DefaultSpaceID = "7341000000000000"
+
+// DefaultMaxUploadBytes is the file size limit of POST /v1/files/upload when
+// Options.MaxUploadBytes is 0: 512 MiB, like the real API.
+const DefaultMaxUploadBytes = 512 << 20
+
+// The API channel (connector) and the Chat SDK channel; any other id is a custom channel.
+const (
+	connectorAPI     = "1024"
+	connectorChatSDK = "999"
+)
+
+// First ids handed out by create and upload (then incremented, skipping ids in use).
+const (
+	firstCreatedBotID = 7500000000000000000
+	firstFileID       = 7600000000000000000
+)
 
 // Envelope codes used by the mock.
 const (
@@ -53,6 +77,10 @@ const (
 	codeRateLimited  = 4020
 	codeAuth         = 4100
 	codeNotFound     = 4200
+	codeUploadEmpty  = 4300 // empty body, not multipart, no file in form field "file", empty file
+	codeUploadMany   = 4301 // more than one file part
+	codeUploadLarge  = 4302 // file larger than Options.MaxUploadBytes
+	codeUploadType   = 4303 // file type (extension) not supported
 )
 
 // Options configures a Server.
@@ -71,6 +99,10 @@ type Options struct {
 	// the same size, at least 1) the mock serves; above it, it answers HTTP 429
 	// with code 4020 and Retry-After: 1, like the API's peak-rate limit.
 	RateLimit float64
+	// MaxUploadBytes is the largest file POST /v1/files/upload accepts (code 4302 above it);
+	// 0 means DefaultMaxUploadBytes. The 15 MB body limit of the JSON endpoints does not
+	// apply to uploads.
+	MaxUploadBytes int64
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -84,8 +116,9 @@ type Request struct {
 	// Header is a copy of the request headers; an Authorization value is replaced by
 	// "Bearer <redacted>".
 	Header http.Header
-	Body   []byte
-	Time   time.Time
+	// Body is the request body; for POST /v1/files/upload only its first 4 KiB.
+	Body []byte
+	Time time.Time
 }
 
 // Fault is an injected failure; see Server.InjectFault.
@@ -116,34 +149,53 @@ type Fault struct {
 
 // Server is the mock. It implements http.Handler and is safe for concurrent use.
 type Server struct {
-	token   string
-	strict  bool
-	pascal  bool
-	logf    func(format string, args ...any)
-	logSeed uint64
-	logSeq  atomic.Uint64
+	token     string
+	strict    bool
+	pascal    bool
+	maxUpload int64
+	logf      func(format string, args ...any)
+	logSeed   uint64
+	logSeq    atomic.Uint64
 
 	limiter     *rate.Limiter
 	rateLimited atomic.Int64
 
-	mu       sync.Mutex
-	bots     map[string]*bot
-	faults   []*Fault
-	requests []Request
+	mu         sync.Mutex
+	bots       map[string]*bot
+	files      map[string]*storedFile
+	nextBotID  uint64 // next id handed out by create
+	nextFileID uint64 // next id handed out by upload
+	faults     []*Fault
+	requests   []Request
 }
 
 // bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
 // (the keys of the update body, minus bot_id), with numbers as json.Number.
 type bot struct {
+	space      string // the space (workspace) id
 	createTime int64
 	updateTime int64 // of the draft
 
-	published       map[string]any // nil until the first publish
-	publishedUpdate int64
-	version         string // last publish version, "" if never published
+	published       map[string]any // nil until the first publish; kept after unpublish
+	publishedUpdate int64          // the draft's update time when it was published
+	publishTime     int64          // unix seconds of the last publish
+	version         string         // last publish version, "" if never published
+
+	// connectors is the set of channels the bot is published to; when it is empty the
+	// bot counts as unpublished. connectorCfg holds the connectors parameter of publish.
+	connectors   map[string]bool
+	connectorCfg map[string]map[string]string
+
+	// draftRev counts the changes of the draft; publishedRev is draftRev at the last
+	// publish, so the draft has unpublished changes when they differ.
+	draftRev     uint64
+	publishedRev uint64
 
 	draft map[string]any
 }
+
+// isPublished reports whether the bot is published to at least one channel.
+func (b *bot) isPublished() bool { return b.published != nil && len(b.connectors) > 0 }
 
 // New returns a Server with no bots.
 func New(opts Options) *Server {
@@ -153,9 +205,17 @@ func New(opts Options) *Server {
 		pascal: opts.OnboardingPascalCase,
 		logf:   opts.Logf,
 		bots:   map[string]*bot{},
+		files:  map[string]*storedFile{},
+
+		maxUpload:  opts.MaxUploadBytes,
+		nextBotID:  firstCreatedBotID,
+		nextFileID: firstFileID,
 	}
 	if s.token == "" {
 		s.token = DefaultToken
+	}
+	if s.maxUpload <= 0 {
+		s.maxUpload = DefaultMaxUploadBytes
 	}
 	if opts.RateLimit > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(opts.RateLimit), max(1, int(opts.RateLimit)))
@@ -170,10 +230,13 @@ func New(opts Options) *Server {
 // Options.RateLimit.
 func (s *Server) RateLimited() int { return int(s.rateLimited.Load()) }
 
-// AddBot seeds an unpublished bot whose draft is {"name": "Bot <last 4 digits>",
-// "description": ""}; everything else is unset, so retrieve shows the API defaults. Adding
-// an id that already exists resets that bot.
-func (s *Server) AddBot(botID string) {
+// AddBot seeds an unpublished bot in DefaultSpaceID whose draft is {"name": "Bot <last 4
+// digits>", "description": ""}; everything else is unset, so retrieve shows the API
+// defaults. Adding an id that already exists resets that bot.
+func (s *Server) AddBot(botID string) { s.AddBotInSpace(botID, DefaultSpaceID) }
+
+// AddBotInSpace is AddBot with the bot in the space (workspace) spaceID.
+func (s *Server) AddBotInSpace(botID, spaceID string) {
 	suffix := botID
 	if len(suffix) > 4 {
 		suffix = suffix[len(suffix)-4:]
@@ -182,10 +245,23 @@ func (s *Server) AddBot(botID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.bots[botID] = &bot{
+		space:      spaceID,
 		createTime: now,
 		updateTime: now,
+		draftRev:   1,
 		draft:      map[string]any{"name": "Bot " + suffix, "description": ""},
 	}
+}
+
+// SpaceOf returns the space (workspace) id of the bot.
+func (s *Server) SpaceOf(botID string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bots[botID]
+	if !ok {
+		return "", false
+	}
+	return b.space, true
 }
 
 // DeleteBot removes a bot, as if it were deleted out of band in the Coze UI.
@@ -241,6 +317,7 @@ func (s *Server) EditDraft(botID string, edit func(draft map[string]any)) {
 		}
 	}
 	b.updateTime = time.Now().Unix()
+	b.draftRev++
 }
 
 // Requests returns a copy of the request log, in arrival order.
@@ -331,7 +408,16 @@ func notFound(botID string) reply {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var (
+		body    []byte
+		readErr error
+		stream  io.Reader // the whole body of an upload, streamed; nil otherwise
+	)
+	if r.URL.Path == uploadPath && r.Method == http.MethodPost {
+		body, stream = s.peekUpload(w, r)
+	} else {
+		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	}
 	hdr := r.Header.Clone()
 	if hdr.Get("Authorization") != "" {
 		hdr.Set("Authorization", "Bearer <redacted>")
@@ -361,7 +447,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			msg: "request rate exceeds the limit, retry later", retryAfter: "1"}, true
 	}
 	if !served {
-		rep = s.route(r, body, readErr)
+		rep = s.route(r, body, readErr, stream)
 	}
 	s.write(w, logid, rep)
 	if s.logf != nil {
@@ -435,21 +521,34 @@ func faultReply(f *Fault) reply {
 	return rep
 }
 
-func (s *Server) route(r *http.Request, body []byte, readErr error) reply {
+// route authorizes and dispatches a request. body is the whole body, except for an
+// upload (POST /v1/files/upload), where it is the first bytes and stream the whole body.
+func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Reader) reply {
 	if !s.authorized(r.Header.Get("Authorization")) {
 		return fail(http.StatusUnauthorized, codeAuth, "authentication is invalid")
 	}
 	path := r.URL.Path
 	var method string
 	var handle func() reply
+	rest, underBots := strings.CutPrefix(path, "/v1/bots/")
+	botID, sub, hasSub := strings.Cut(rest, "/")
 	switch {
+	case path == "/v1/bot/create":
+		method, handle = http.MethodPost, func() reply { return s.handleCreate(body) }
 	case path == "/v1/bot/update":
 		method, handle = http.MethodPost, func() reply { return s.handleUpdate(body) }
 	case path == "/v1/bot/publish":
 		method, handle = http.MethodPost, func() reply { return s.handlePublish(body) }
-	case strings.HasPrefix(path, "/v1/bots/") && !strings.Contains(path[len("/v1/bots/"):], "/") && len(path) > len("/v1/bots/"):
-		botID := path[len("/v1/bots/"):]
+	case path == "/v1/bots":
+		method, handle = http.MethodGet, func() reply { return s.handleList(r.URL.Query()) }
+	case path == uploadPath:
+		method, handle = http.MethodPost, func() reply {
+			return s.handleUpload(r.Header.Get("Content-Type"), len(body) == 0, stream)
+		}
+	case underBots && botID != "" && !hasSub:
 		method, handle = http.MethodGet, func() reply { return s.handleRetrieve(botID, r.URL.Query()) }
+	case underBots && botID != "" && hasSub && sub == "unpublish":
+		method, handle = http.MethodPost, func() reply { return s.handleUnpublish(botID, body) }
 	default:
 		return fail(http.StatusNotFound, codePathNotFound, "path not found")
 	}
@@ -546,6 +645,7 @@ func (s *Server) handleUpdate(body []byte) reply {
 	}
 	b.draft = next
 	b.updateTime = time.Now().Unix()
+	b.draftRev++
 	return ok(nil)
 }
 
@@ -554,13 +654,11 @@ func (s *Server) handlePublish(body []byte) reply {
 	if err != nil {
 		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
 	}
-	if verr := validatePublish(in); verr != nil {
+	req, verr := validatePublish(in)
+	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	botID, isStr := in["bot_id"].(string)
-	if !isStr {
-		return invalidf("bot_id is required")
-	}
+	botID := req.botID
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -568,13 +666,32 @@ func (s *Server) handlePublish(body []byte) reply {
 	if !found {
 		return notFound(botID)
 	}
-	v := time.Now().UnixMilli()
+	now := time.Now()
+	v := now.UnixMilli()
 	if last, err := strconv.ParseInt(b.version, 10, 64); err == nil && v <= last {
 		v = last + 1
 	}
 	b.version = strconv.FormatInt(v, 10)
 	b.published = deepCopyMap(b.draft)
 	b.publishedUpdate = b.updateTime
+	b.publishTime = now.Unix()
+	b.publishedRev = b.draftRev
+	if b.connectors == nil {
+		b.connectors = map[string]bool{}
+	}
+	if b.connectorCfg == nil {
+		b.connectorCfg = map[string]map[string]string{}
+	}
+	// Every channel of this call is (re)published: it gets the configuration passed for
+	// it in connectors, or none. Channels not in the call keep theirs.
+	for _, id := range req.connectorIDs {
+		b.connectors[id] = true
+		if cfg, given := req.connectors[id]; given {
+			b.connectorCfg[id] = cfg
+		} else {
+			delete(b.connectorCfg, id)
+		}
+	}
 	return ok(map[string]any{"bot_id": botID, "version": b.version})
 }
 
@@ -600,7 +717,7 @@ func (s *Server) handleRetrieve(botID string, q map[string][]string) reply {
 	if !published {
 		return ok(s.botInfo(botID, b, b.draft, b.updateTime))
 	}
-	if b.published == nil {
+	if !b.isPublished() {
 		return fail(http.StatusOK, codeUnpublished, "bot has not been published to the API channel")
 	}
 	return ok(s.botInfo(botID, b, b.published, b.publishedUpdate))

@@ -291,7 +291,8 @@ func TestLogIDsUniqueOnEveryAnswer(t *testing.T) {
 
 func TestRouting(t *testing.T) {
 	_, ts := newTS(t, Options{}, testBot)
-	for _, p := range []string{"/", "/v1/nope", "/v1/bots", "/v1/bots/", "/v1/bots/" + testBot + "/unpublish", "/v1/bot/update/x"} {
+	for _, p := range []string{"/", "/v1/nope", "/v1/bots/", "/v1/bots//unpublish", "/v1/bots/" + testBot + "/unpublish/x",
+		"/v1/bots/" + testBot + "/publish", "/v1/bot/update/x", "/v1/bot/create/x", "/v1/files/upload/x", "/v1/files"} {
 		r := call(t, ts, http.MethodGet, p, goodAuth, "")
 		wantErr(t, r, http.StatusNotFound, "4004", "path not found")
 	}
@@ -300,6 +301,11 @@ func TestRouting(t *testing.T) {
 		{http.MethodPut, "/v1/bot/publish", http.MethodPost},
 		{http.MethodPost, "/v1/bots/" + testBot, http.MethodGet},
 		{http.MethodDelete, "/v1/bots/" + testBot, http.MethodGet},
+		{http.MethodGet, "/v1/bot/create", http.MethodPost},
+		{http.MethodGet, "/v1/bots/" + testBot + "/unpublish", http.MethodPost},
+		{http.MethodPost, "/v1/bots", http.MethodGet},
+		{http.MethodGet, "/v1/files/upload", http.MethodPost},
+		{http.MethodPut, "/v1/files/upload", http.MethodPost},
 	} {
 		r := call(t, ts, c.method, c.path, goodAuth, "")
 		if r.status != http.StatusMethodNotAllowed || r.code() == "0" {
@@ -890,7 +896,7 @@ func TestDraftVersusPublished(t *testing.T) {
 
 	wantOK(t, update(t, ts, botBody(`"name":"First"`)))
 	start := time.Now().UnixMilli()
-	r := pub(`{"bot_id":"7342866800001","connector_ids":["1024","999"],"connectors":{"7470849514748001":{"device_id":"[\"1\"]"}}}`)
+	r := pub(`{"bot_id":"7342866800001","connector_ids":["1024","999","7470849514748001"],"connectors":{"7470849514748001":{"device_id":"[\"1\"]"}}}`)
 	wantOK(t, r)
 	assertJSON(t, keys(r.data()), `["bot_id","version"]`)
 	v1, _ := r.data()["version"].(string)

@@ -107,11 +107,35 @@ var updateSchema = object(
 	)),
 )
 
-// publishSchema is the body of POST /v1/bot/publish (never strict: only update is).
+// createSchema is the body of POST /v1/bot/create: space_id and a required name, then the
+// fields of update with the same shapes and checks, except knowledge (and bot_id).
+var createSchema = func() *node {
+	fields := []field{
+		f("space_id", required(id())),
+		f("name", required(str(runeLen(1, 20)))),
+	}
+	for _, fl := range updateSchema.fields {
+		switch fl.name {
+		case "bot_id", "name", "knowledge":
+			continue
+		}
+		fields = append(fields, fl)
+	}
+	return object(fields...)
+}()
+
+// publishSchema is the body of POST /v1/bot/publish (never strict: create, update and
+// unpublish are).
 var publishSchema = object(
 	f("bot_id", required(id())),
 	f("connector_ids", required(array(id(), minItems(1)))),
-	f("connectors", &node{kind: kOpenMap}),
+	f("connectors", &node{kind: kOpenMap, check: checkConnectors}),
+)
+
+// unpublishSchema is the body of POST /v1/bots/{bot_id}/unpublish.
+var unpublishSchema = object(
+	f("connector_id", required(id())),
+	f("unpublish_reason", str(runeLen(0, 1024))),
 )
 
 // validateUpdate checks an update body and returns a cleaned deep copy: JSON nulls are
@@ -129,9 +153,127 @@ func validateUpdate(in map[string]any, strict bool) (map[string]any, error) {
 	return clean, nil
 }
 
-func validatePublish(in map[string]any) error {
-	_, err := walk("", publishSchema, in, false)
-	return err
+// validateCreate checks a create body like validateUpdate checks an update body. In strict
+// mode knowledge is rejected with a message saying create does not take it; otherwise it
+// is dropped like any unknown field.
+func validateCreate(in map[string]any, strict bool) (map[string]any, error) {
+	if _, has := in["knowledge"]; has && strict {
+		return nil, errors.New("unknown field knowledge: create does not accept knowledge; " +
+			"bind knowledge bases with POST /v1/bot/update after creating the bot")
+	}
+	out, err := walk("", createSchema, in, strict)
+	if err != nil {
+		return nil, err
+	}
+	clean, isMap := out.(map[string]any)
+	if !isMap {
+		return nil, typeError("body", "an object", out)
+	}
+	return clean, nil
+}
+
+// publishRequest is a validated publish body.
+type publishRequest struct {
+	botID        string
+	connectorIDs []string                     // deduplicated, in request order
+	connectors   map[string]map[string]string // channel id -> key -> JSON-encoded value
+}
+
+// validatePublish checks a publish body: connector_ids are channel ids; a custom channel
+// (anything but 1024 and 999) needs 1024 in the same call; connectors maps channel ids of
+// connector_ids to objects whose values are strings.
+func validatePublish(in map[string]any) (publishRequest, error) {
+	out, err := walk("", publishSchema, in, false)
+	if err != nil {
+		return publishRequest{}, err
+	}
+	clean, isMap := out.(map[string]any)
+	if !isMap {
+		return publishRequest{}, typeError("body", "an object", out)
+	}
+	req := publishRequest{botID: strAt(clean, "bot_id"), connectors: map[string]map[string]string{}}
+	listed := map[string]bool{}
+	for _, v := range sliceAt(clean, "connector_ids") {
+		id, _ := v.(string)
+		if !listed[id] {
+			listed[id] = true
+			req.connectorIDs = append(req.connectorIDs, id)
+		}
+	}
+	for _, id := range req.connectorIDs {
+		if id != connectorAPI && id != connectorChatSDK && !listed[connectorAPI] {
+			return publishRequest{}, fmt.Errorf("connector_ids must also contain %q (API) to publish to the custom channel %s",
+				connectorAPI, id)
+		}
+	}
+	cm := mapAt(clean, "connectors")
+	channels := make([]string, 0, len(cm))
+	for ch := range cm {
+		channels = append(channels, ch)
+	}
+	sort.Strings(channels)
+	for _, ch := range channels {
+		if !listed[ch] {
+			return publishRequest{}, fmt.Errorf("connectors.%s: channel %s is not in connector_ids", ch, ch)
+		}
+		kv := mapAt(cm, ch)
+		cfg := make(map[string]string, len(kv))
+		for k, v := range kv {
+			cfg[k], _ = v.(string) // checkConnectors made sure they are strings
+		}
+		req.connectors[ch] = cfg
+	}
+	return req, nil
+}
+
+// checkConnectors checks the connectors parameter of publish: an object of channel id
+// (decimal digits) to an object of string to STRING (a value that is not a string must be
+// JSON-encoded by the caller).
+func checkConnectors(path string, v any) error {
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		return typeError(path, "an object", v)
+	}
+	channels := make([]string, 0, len(m))
+	for ch := range m {
+		channels = append(channels, ch)
+	}
+	sort.Strings(channels)
+	for _, ch := range channels {
+		p := path + "." + ch
+		if !isDigits(ch) {
+			return fmt.Errorf("%s: the keys of %s must be channel ids (decimal digits), got %q", p, path, ch)
+		}
+		kv, isObj := m[ch].(map[string]any)
+		if !isObj {
+			return typeError(p, "an object of string values", m[ch])
+		}
+		keys := make([]string, 0, len(kv))
+		for k := range kv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if _, isStr := kv[k].(string); !isStr {
+				return fmt.Errorf("%s.%s must be a string (JSON-encode the value, e.g. \"[\\\"1\\\"]\"), got %s",
+					p, k, jsonType(kv[k]))
+			}
+		}
+	}
+	return nil
+}
+
+// validateUnpublish checks an unpublish body and returns the connector id and the reason.
+func validateUnpublish(in map[string]any, strict bool) (connectorID, reason string, err error) {
+	out, err := walk("", unpublishSchema, in, strict)
+	if err != nil {
+		return "", "", err
+	}
+	clean, isMap := out.(map[string]any)
+	if !isMap {
+		return "", "", typeError("body", "an object", out)
+	}
+	return strAt(clean, "connector_id"), strAt(clean, "unpublish_reason"), nil
 }
 
 func walk(path string, n *node, v any, strict bool) (any, error) {

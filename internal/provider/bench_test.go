@@ -88,7 +88,7 @@ func BenchmarkFlattenAndRefresh(b *testing.B) {
 			b.Fatal(err)
 		}
 		remote, diags := flattenBot(&bot)
-		remote["id"], remote["bot_id"], remote["timeouts"] = types.StringValue("1"), types.StringValue("1"), nullTimeouts()
+		remote["id"], remote["bot_id"], remote["timeouts"], remote["config_hash"] = types.StringValue("1"), types.StringValue("1"), nullTimeouts(), types.StringNull()
 		obj, d := types.ObjectValue(attrTypes, remote)
 		if diags.HasError() || d.HasError() {
 			b.Fatal(diags, d)

@@ -11,6 +11,7 @@ import (
 // expensive per-resource step.
 type botConfigModel struct {
 	ID               types.String   `tfsdk:"id"`
+	ConfigHash       types.String   `tfsdk:"config_hash"`
 	BotID            types.String   `tfsdk:"bot_id"`
 	Name             types.String   `tfsdk:"name"`
 	Description      types.String   `tfsdk:"description"`

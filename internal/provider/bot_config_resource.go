@@ -6,13 +6,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 )
 
 var (
@@ -46,28 +42,18 @@ func (r *botConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest
 }
 
 func (r *botConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = configureResource(req, resp)
 }
 
-func (r *botConfigResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *botConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.AddWarning("Destroying coze_bot_config does not change the bot",
 			"Coze has no API to reset a bot's configuration. Destroying this resource only removes it from the Terraform state; "+
 				"the bot keeps its current name, prompt, knowledge, plugins, workflows and model settings.")
 		return
 	}
-	// Fail at plan time, not halfway through apply, when the API cannot be called.
-	if r.data != nil && r.data.configErr.HasError() {
-		resp.Diagnostics.Append(r.data.configErr...)
-	}
+	requireClientAtPlan(r.data, &resp.Diagnostics)
+	planConfigHash(ctx, req, resp)
 }
 
 func (r *botConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -80,7 +66,7 @@ func (r *botConfigResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, "create", plan, types.ObjectNull(plan.AttributeTypes(ctx)), timeout, &resp.Diagnostics)
+	updateBot(ctx, r.data, "create bot config", plan, types.ObjectNull(plan.AttributeTypes(ctx)), timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return // nothing is recorded in state
 	}
@@ -101,39 +87,14 @@ func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, "update", plan, prior, timeout, &resp.Diagnostics)
+	updateBot(ctx, r.data, "update bot config", plan, prior, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return // the framework keeps the prior state
 	}
 	resp.State.Raw = req.Plan.Raw.Copy()
 }
 
-// write sends the plan to POST /v1/bot/update. On success the caller makes
-// the plan the new state: reading back would only cost a request.
-func (r *botConfigResource) write(ctx context.Context, action string, plan, prior types.Object, timeout time.Duration, diags *diag.Diagnostics) {
-	client, d := r.data.apiClient()
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	body, d := expandUpdateBotRequest(plan, prior)
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
-	if err := client.UpdateBot(ctx, body); err != nil {
-		summary, detail := describeAPIError(action+" bot config", body.BotID, client.BaseURL(), err)
-		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
-	}
-}
-
 func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
-	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.apiClient()
 	resp.Diagnostics.Append(diags...)
 	var t timeouts.Value
@@ -146,41 +107,12 @@ func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	priorAttrs := attrsOf(prior)
-	botID := get[types.String](priorAttrs, "bot_id").ValueString()
-	bot, err := client.GetBot(ctx, botID, false)
-	if coze.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Coze bot no longer exists",
-			fmt.Sprintf("Bot %s was not found (%v). It was removed from the Terraform state; apply again to configure a bot with that id if it comes back.", botID, err))
+	resp.State = req.State
+	gone, diags := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, "coze_bot_config")
+	resp.Diagnostics.Append(diags...)
+	if gone {
 		resp.State.RemoveResource(ctx)
-		return
 	}
-	if err != nil {
-		summary, detail := describeAPIError("read bot config", botID, client.BaseURL(), err)
-		resp.Diagnostics.AddError(summary, detail)
-		return
-	}
-
-	remote, diags := flattenBot(bot)
-	resp.Diagnostics.Append(diags...)
-	for _, name := range []string{"id", "bot_id", "timeouts"} {
-		remote[name] = priorAttrs[name]
-	}
-	remoteObj, diags := types.ObjectValue(prior.AttributeTypes(ctx), remote)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	importing, diags := req.Private.GetKey(ctx, privateKeyImporting)
-	resp.Diagnostics.Append(diags...)
-	if len(importing) > 0 {
-		if imported, ok := importView(path.Empty(), remoteObj).(types.Object); ok {
-			prior = imported
-		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, nil)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, refreshValue(path.Empty(), prior, remoteObj))...)
 }
 
 func (r *botConfigResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -63,6 +63,7 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "The bot id, the same as `bot_id`.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"config_hash": configHashAttribute,
 			"bot_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Id of the bot to configure: the digits after `bot/` in the bot's development page URL " +

@@ -122,10 +122,15 @@ var (
 	pathCustomizedPrompt = path.Root("suggest_reply_info").AtName("customized_prompt")
 )
 
-// ValidateConfig enforces the API's cross-field rules at plan time. A rule
-// whose inputs are not known yet is skipped; the API checks it again.
+// ValidateConfig enforces the API's cross-field rules at plan time.
 func (r *botConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	cfg := req.Config
+	validateBotSettings(ctx, req.Config, resp)
+}
+
+// validateBotSettings checks the API's cross-field rules on the bot
+// settings that coze_bot and coze_bot_config share. A rule whose inputs are
+// not known yet is skipped; the API checks it again.
+func validateBotSettings(ctx context.Context, cfg tfsdk.Config, resp *resource.ValidateConfigResponse) {
 	replyMode := configString(ctx, cfg, pathReplyMode)
 	if replyMode.ValueString() == "customized" {
 		customized := configString(ctx, cfg, pathCustomizedPrompt)

@@ -12,6 +12,9 @@ import (
 // what to do about the common failures.
 func describeAPIError(operation, botID, baseURL string, err error) (summary, detail string) {
 	summary = fmt.Sprintf("Cannot %s of Coze bot %s", operation, botID)
+	if strings.HasPrefix(botID, "in space ") {
+		summary = fmt.Sprintf("Cannot %s %s", operation, botID)
+	}
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
 		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+

@@ -30,7 +30,7 @@ func FuzzFlattenRefreshImport(f *testing.F) {
 		if diags.HasError() {
 			return
 		}
-		remote["id"], remote["bot_id"], remote["timeouts"] = types.StringValue("1"), types.StringValue("1"), nullTimeouts()
+		remote["id"], remote["bot_id"], remote["timeouts"], remote["config_hash"] = types.StringValue("1"), types.StringValue("1"), nullTimeouts(), types.StringNull()
 		obj, diags := types.ObjectValue(attrTypes, remote)
 		if diags.HasError() {
 			t.Fatalf("flattened model does not fit the schema: %v", diags)

@@ -1,0 +1,191 @@
+package coze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Connector ids of the publish API.
+const (
+	ConnectorAPI     = "1024"
+	ConnectorChatSDK = "999"
+)
+
+// CreateBotRequest is the body of POST /v1/bot/create: the update body's
+// shapes, minus knowledge, which create does not accept.
+type CreateBotRequest struct {
+	SpaceID          string            `json:"space_id"`
+	Name             string            `json:"name"`
+	Description      *string           `json:"description,omitempty"`
+	IconFileID       *string           `json:"icon_file_id,omitempty"`
+	PromptInfo       *PromptInfo       `json:"prompt_info,omitempty"`
+	OnboardingInfo   *OnboardingInfo   `json:"onboarding_info,omitempty"`
+	PluginIDList     *PluginIDList     `json:"plugin_id_list,omitempty"`
+	WorkflowIDList   *WorkflowIDList   `json:"workflow_id_list,omitempty"`
+	ModelInfoConfig  *ModelInfoConfig  `json:"model_info_config,omitempty"`
+	SuggestReplyInfo *SuggestReplyInfo `json:"suggest_reply_info,omitempty"`
+}
+
+// CreateBot calls POST /v1/bot/create and returns the new bot's id.
+func (c *Client) CreateBot(ctx context.Context, req *CreateBotRequest) (string, error) {
+	if req == nil || req.SpaceID == "" || req.Name == "" {
+		return "", errors.New("create bot: space_id and name are required")
+	}
+	var data struct {
+		BotID string `json:"bot_id"`
+	}
+	if err := c.do(ctx, "create bot in space "+req.SpaceID, http.MethodPost, "/v1/bot/create", nil, req, &data); err != nil {
+		return "", err
+	}
+	if data.BotID == "" {
+		return "", fmt.Errorf("create bot in space %s: the API returned no bot_id", req.SpaceID)
+	}
+	return data.BotID, nil
+}
+
+// PublishBotRequest is the body of POST /v1/bot/publish. Connector values
+// are JSON-encoded strings, as the API wants them.
+type PublishBotRequest struct {
+	BotID        string                       `json:"bot_id"`
+	ConnectorIDs []string                     `json:"connector_ids"`
+	Connectors   map[string]map[string]string `json:"connectors,omitempty"`
+}
+
+// PublishedBot is the data of a publish.
+type PublishedBot struct {
+	BotID   string `json:"bot_id"`
+	Version string `json:"version"`
+}
+
+// PublishBot calls POST /v1/bot/publish.
+func (c *Client) PublishBot(ctx context.Context, req *PublishBotRequest) (*PublishedBot, error) {
+	if req == nil || req.BotID == "" || len(req.ConnectorIDs) == 0 {
+		return nil, errors.New("publish bot: bot_id and connector_ids are required")
+	}
+	var data PublishedBot
+	if err := c.do(ctx, "publish bot "+req.BotID, http.MethodPost, "/v1/bot/publish", nil, req, &data); err != nil {
+		return nil, err
+	}
+	return &data, nil
+}
+
+// UnpublishBot calls POST /v1/bots/{bot_id}/unpublish for one connector.
+func (c *Client) UnpublishBot(ctx context.Context, botID, connectorID, reason string) error {
+	if botID == "" || connectorID == "" {
+		return errors.New("unpublish bot: bot_id and connector_id are required")
+	}
+	body := struct {
+		ConnectorID     string `json:"connector_id"`
+		UnpublishReason string `json:"unpublish_reason,omitempty"`
+	}{connectorID, reason}
+	return c.do(ctx, fmt.Sprintf("unpublish bot %s from connector %s", botID, connectorID), http.MethodPost,
+		"/v1/bots/"+url.PathEscape(botID)+"/unpublish", nil, body, nil)
+}
+
+// BotList is one page of GET /v1/bots.
+type BotList struct {
+	Items []BotListItem `json:"items"`
+	Total int64         `json:"total"`
+}
+
+// BotListItem is one bot of a workspace listing.
+type BotListItem struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	IconURL     string `json:"icon_url"`
+	FolderID    string `json:"folder_id"`
+	UpdatedAt   int64  `json:"updated_at"`
+	Description string `json:"description"`
+	IsPublished bool   `json:"is_published"`
+	PublishedAt int64  `json:"published_at"`
+	OwnerUserID string `json:"owner_user_id"`
+}
+
+// ListBotsRequest selects bots of a workspace. Empty fields take the API's defaults.
+type ListBotsRequest struct {
+	WorkspaceID   string
+	PublishStatus string
+	ConnectorID   string
+	PageNum       int
+	PageSize      int
+}
+
+// ListBots calls GET /v1/bots for one page.
+func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, error) {
+	if req.WorkspaceID == "" {
+		return nil, errors.New("list bots: workspace_id is required")
+	}
+	query := url.Values{"workspace_id": {req.WorkspaceID}}
+	if req.PublishStatus != "" {
+		query.Set("publish_status", req.PublishStatus)
+	}
+	if req.ConnectorID != "" {
+		query.Set("connector_id", req.ConnectorID)
+	}
+	if req.PageNum > 0 {
+		query.Set("page_num", strconv.Itoa(req.PageNum))
+	}
+	if req.PageSize > 0 {
+		query.Set("page_size", strconv.Itoa(req.PageSize))
+	}
+	var list BotList
+	if err := c.do(ctx, "list bots of workspace "+req.WorkspaceID, http.MethodGet, "/v1/bots", query, nil, &list); err != nil {
+		return nil, err
+	}
+	return &list, nil
+}
+
+// File is an uploaded file.
+type File struct {
+	ID        string `json:"id"`
+	Bytes     int64  `json:"bytes"`
+	FileName  string `json:"file_name"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+// MaxUploadBytes is the API's upload limit (512 MB).
+const MaxUploadBytes = 512 << 20
+
+// UploadFile sends one file as multipart form field "file" to
+// POST /v1/files/upload. open is called once per attempt, so that a retry
+// sends the whole file again without holding it in memory.
+func (c *Client) UploadFile(ctx context.Context, fileName string, open func() (io.ReadCloser, error)) (*File, error) {
+	op := "upload file " + fileName
+	boundary := multipart.NewWriter(io.Discard).Boundary()
+	body := func() (io.Reader, error) {
+		src, err := open()
+		if err != nil {
+			return nil, err
+		}
+		pr, pw := io.Pipe()
+		go func() {
+			defer src.Close()
+			mw := multipart.NewWriter(pw)
+			_ = mw.SetBoundary(boundary)
+			part, err := mw.CreateFormFile("file", fileName)
+			if err == nil {
+				_, err = io.Copy(part, src)
+			}
+			if err == nil {
+				err = mw.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		return pr, nil
+	}
+	var file File
+	err := c.send(ctx, op, http.MethodPost, "/v1/files/upload", nil, retryablehttp.ReaderFunc(body),
+		"multipart/form-data; boundary="+boundary, "(multipart upload of "+fileName+")", &file)
+	if err != nil {
+		return nil, err
+	}
+	return &file, nil
+}

@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &botResource{}
+	_ resource.ResourceWithImportState    = &botResource{}
+	_ resource.ResourceWithModifyPlan     = &botResource{}
+	_ resource.ResourceWithValidateConfig = &botResource{}
+)
+
+// NewBotResource is the coze_bot resource: it creates a bot, then manages the
+// same settings as coze_bot_config.
+func NewBotResource() resource.Resource { return &botResource{} }
+
+type botResource struct {
+	data *providerData
+}
+
+// botSchema is coze_bot_config's schema with a space_id, a required name and
+// a computed bot_id: the settings are the same, so is their mapping.
+var botSchema = sync.OnceValue(func() schema.Schema {
+	base := botConfigSchema()
+	attrs := maps.Clone(base.Attributes)
+	attrs["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The bot id, the same as `bot_id`.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["bot_id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "Id of the created bot. Use it in `coze_bot_config`, `coze_bot_publish` and the `coze_bot` data source.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["space_id"] = schema.StringAttribute{
+		Required: true,
+		MarkdownDescription: "Id of the workspace to create the bot in: the digits after `space/` in the Coze URL. " +
+			"Changing it creates a new bot (the old one is left in place: there is no delete API).",
+		Validators:    []validator.String{decimalID()},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+	attrs["name"] = schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "Bot name, 1 to 20 characters (Unicode characters, not bytes).",
+		Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxNameChars)},
+	}
+	return schema.Schema{
+		MarkdownDescription: "Creates a Coze bot (智能体) with `POST /v1/bot/create` and manages its settings through the update " +
+			"API, like `coze_bot_config`. The bot is created as an unpublished draft; publish it with `coze_bot_publish`.\n\n" +
+			"`knowledge` is not accepted by the create API: when it is set, the create is followed by an update. " +
+			"Coze has no API to delete a bot: destroying this resource only removes it from the Terraform state.",
+		Attributes: attrs,
+	}
+})
+
+func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot"
+}
+
+func (r *botResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	s := botSchema()
+	s.Attributes = maps.Clone(s.Attributes)
+	s.Attributes["timeouts"] = timeouts.Attributes(ctx, timeoutsOpts)
+	resp.Schema = s
+}
+
+func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureResource(req, resp)
+}
+
+func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateBotSettings(ctx, req.Config, resp)
+}
+
+func (r *botResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddWarning("Destroying coze_bot does not delete the bot",
+			"Coze has no API to delete a bot. Destroying this resource only removes it from the Terraform state; "+
+				"the bot stays in its workspace. Delete it in the Coze console if you no longer need it.")
+		return
+	}
+	requireClientAtPlan(r.data, &resp.Diagnostics)
+	planConfigHash(ctx, req, resp)
+	if unbound, d := req.Private.GetKey(ctx, privateKeyKnowledgeUnbound); len(unbound) > 0 && !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(d...)
+		// An unknown hash makes this an update, which sends the knowledge again.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("config_hash"), types.StringUnknown())...)
+	}
+}
+
+func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	settings, diags := expandUpdateBotRequest(plan, types.ObjectNull(plan.AttributeTypes(ctx)))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spaceID := get[types.String](attrsOf(plan), "space_id").ValueString()
+	create := &coze.CreateBotRequest{
+		SpaceID: spaceID, Name: get[types.String](attrsOf(plan), "name").ValueString(),
+		Description: settings.Description, IconFileID: settings.IconFileID, PromptInfo: settings.PromptInfo,
+		OnboardingInfo: settings.OnboardingInfo, PluginIDList: settings.PluginIDList, WorkflowIDList: settings.WorkflowIDList,
+		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
+	}
+	botID, err := client.CreateBot(ctx, create)
+	if err != nil {
+		summary, detail := describeAPIError("create bot", "in space "+spaceID, client.BaseURL(), err)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
+
+	resp.State.Raw = req.Plan.Raw.Copy()
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bot_id"), botID)...)
+
+	// The create API does not take knowledge: bind it with an update. If that
+	// fails the bot exists all the same, so it must stay in the state: an
+	// error would taint it, and its replacement would create a second bot,
+	// since there is no delete API. Terraform requires the state to match the
+	// plan here, so the failure is kept in private state instead, and every
+	// later plan updates the bot until the knowledge is bound.
+	if settings.Knowledge != nil {
+		if err := client.UpdateBot(ctx, &coze.UpdateBotRequest{BotID: botID, Knowledge: settings.Knowledge}); err != nil {
+			summary, detail := describeAPIError("bind knowledge to the new bot", botID, client.BaseURL(), err)
+			resp.Diagnostics.AddWarning(summary+": knowledge not bound",
+				detail+"\n\nThe bot was created and is in the state, but its knowledge is not bound: the next plan updates the bot to bind it.")
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyKnowledgeUnbound, []byte("true"))...)
+		}
+	}
+}
+
+// privateKeyKnowledgeUnbound marks a bot whose knowledge could not be bound
+// after creation.
+const privateKeyKnowledgeUnbound = "knowledge_unbound"
+
+func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	client, diags := r.data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.State = req.State
+	gone, diags := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, "coze_bot")
+	resp.Diagnostics.Append(diags...)
+	if gone {
+		resp.State.RemoveResource(ctx)
+	}
+}
+
+func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updateBot(ctx, r.data, "update bot", plan, prior, timeout, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return // the framework keeps the prior state
+	}
+	resp.State.Raw = req.Plan.Raw.Copy()
+	if get[types.String](attrsOf(plan), "config_hash").IsUnknown() {
+		hash, diags := configHash(plan)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config_hash"), hash)...)
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyKnowledgeUnbound, nil)...)
+}
+
+func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var botID types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
+	resp.Diagnostics.AddWarning("Bot left in place",
+		fmt.Sprintf("coze_bot %s was removed from the Terraform state only: Coze has no API to delete a bot.", botID.ValueString()))
+}
+
+// ImportState takes "<space_id>/<bot_id>": the read API does not tell a
+// bot's workspace, and a missing space_id would plan a replacement.
+func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	spaceID, botID, ok := strings.Cut(req.ID, "/")
+	if !ok || !decimalIDPattern.MatchString(spaceID) || !decimalIDPattern.MatchString(botID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import coze_bot by <space_id>/<bot_id>, for example: terraform import coze_bot.example 7341000000000000/7342866800001. Got: %q", req.ID))
+		return
+	}
+	for name, value := range map[string]string{"id": botID, "bot_id": botID, "space_id": spaceID} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, []byte("true"))...)
+}
+
+// updateBot sends planned settings to POST /v1/bot/update.
+func updateBot(ctx context.Context, data *providerData, action string, plan, prior types.Object, timeout time.Duration, diags *diag.Diagnostics) {
+	client, d := data.apiClient()
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	body, d := expandUpdateBotRequest(plan, prior)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
+	if err := client.UpdateBot(ctx, body); err != nil {
+		summary, detail := describeAPIError(action, body.BotID, client.BaseURL(), err)
+		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
+	}
+}
+
+// configureResource takes the provider's data, as every resource does.
+func configureResource(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+	}
+	return data
+}
