@@ -44,6 +44,9 @@ validate examples/provider provider
 for d in examples/resources/*/; do
   validate "$d" "resource-$(basename "$d")"
 done
+for d in examples/data-sources/*/; do
+  validate "$d" "data-source-$(basename "$d")"
+done
 for d in examples/scenarios/*/; do
   validate "$d" "scenario-$(basename "$d")"
 done
