@@ -103,7 +103,7 @@ run_timed() {
   "$@" >"$B/last.out" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    rss=$(ps -C terraform-provider-coze -o rss= 2>/dev/null | sort -n | tail -n 1)
+    rss=$(ps -C terraform-provider-coze,terraform-provider-cozefloor -o rss= 2>/dev/null | sort -n | tail -n 1)
     [ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
     sleep 0.05
   done
@@ -118,6 +118,12 @@ run_timed() {
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }'
 }
 
+record_peak() { # keeps the highest provider RSS seen for a kind
+  local rss
+  rss=$(cat "$B/peak_rss")
+  if [ "$rss" -gt "${PEAK[$1]}" ]; then PEAK[$1]=$rss; fi
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 count_requests() { grep -c "$1" "$2" || true; }
@@ -128,11 +134,11 @@ for n in $NS; do
   ids=$(seq -s, "$BASE_ID" $((BASE_ID + n - 1)))
   "$B/bin/coze-mock" -listen 127.0.0.1:0 -url-file "$B/mock-url" -token "$TOKEN" -bots "$ids" 2>"$B/mock-$n.log" &
   mock_pid=$!
+  trap 'kill "$mock_pid" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do [ -s "$B/mock-url" ] && break; sleep 0.1; done
   export COZE_API_BASE
   COZE_API_BASE=$(cat "$B/mock-url")
-  declare -A TIMES=()
-  peak=0
+  declare -A TIMES=() PEAK=([coze]=0 [cozefloor]=0 [terraform_data]=0)
   for kind in terraform_data cozefloor coze; do
     write_config "$kind" "$n" "$B/work/$kind-$n"
   done
@@ -143,13 +149,14 @@ for n in $NS; do
       rm -f "$dir"/terraform.tfstate*
       before=$(wc -l <"$B/mock-$n.log")
       TIMES[$kind,apply]+="$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color) "
-      [ "$kind" = coze ] && [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
+      record_peak "$kind"
       [ "$kind" = coze ] && tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/apply-requests.log"
       before=$(wc -l <"$B/mock-$n.log")
       TIMES[$kind,plan]+="$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode) "
-      [ "$kind" = coze ] && [ "$(cat "$B/peak_rss")" -gt "$peak" ] && peak=$(cat "$B/peak_rss")
+      record_peak "$kind"
       [ "$kind" = coze ] && tail -n +"$((before + 1))" "$B/mock-$n.log" >"$B/plan-requests.log"
       TIMES[$kind,norefresh]+="$(run_timed "$TF" -chdir="$dir" plan -refresh=false -input=false -no-color -detailed-exitcode) "
+      record_peak "$kind"
     done
   done
   for kind in terraform_data cozefloor coze; do
@@ -159,7 +166,8 @@ for n in $NS; do
     done
     echo "    $kind: apply ${RESULT[$kind,$n,apply]}s, plan ${RESULT[$kind,$n,plan]}s, plan -refresh=false ${RESULT[$kind,$n,norefresh]}s"
   done
-  RSS[$n]=$peak
+  RSS[$n]=${PEAK[coze]}
+  RSS[$n,floor]=${PEAK[cozefloor]}
   REQ[$n,apply]=$(awk -v a="$(grep -c 'POST\|GET' "$B/apply-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
   REQ[$n,plan]=$(awk -v a="$(grep -c 'POST\|GET' "$B/plan-requests.log" || true)" -v n="$n" 'BEGIN { printf "%.2f", a / n }')
   kill "$mock_pid" 2>/dev/null || true
@@ -193,10 +201,10 @@ mockbench=$(go test ./internal/mockcoze -run XXX -bench . -benchmem 2>/dev/null 
     done
   done
   echo
-  echo "| N | provider peak RSS (MB) | HTTP requests per resource, apply | per resource, refresh plan |"
-  echo "|---:|---:|---:|---:|"
+  echo "| N | provider peak RSS (MB) | floor provider peak RSS (MB) | HTTP requests per resource, apply | per resource, refresh plan |"
+  echo "|---:|---:|---:|---:|---:|"
   for n in $NS; do
-    echo "| $n | $(awk -v k="${RSS[$n]}" 'BEGIN { printf "%.1f", k / 1024 }') | ${REQ[$n,apply]} | ${REQ[$n,plan]} |"
+    echo "| $n | $(awk -v k="${RSS[$n]}" 'BEGIN { printf "%.1f", k / 1024 }') | $(awk -v k="${RSS[$n,floor]}" 'BEGIN { printf "%.1f", k / 1024 }') | ${REQ[$n,apply]} | ${REQ[$n,plan]} |"
   done
   echo
   echo "Every run (seconds, in run order):"

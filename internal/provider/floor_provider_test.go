@@ -78,12 +78,15 @@ func (floorBotConfig) Create(ctx context.Context, req resource.CreateRequest, re
 	var botID string
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botID)...)
+	// Computed attributes must be known after apply; a constant costs nothing.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config_hash"), "floor")...)
 }
 
 func (floorBotConfig) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
-func (floorBotConfig) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (floorBotConfig) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	resp.State.Raw = req.Plan.Raw
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config_hash"), "floor")...)
 }
 
 func (floorBotConfig) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
