@@ -127,7 +127,7 @@ func (d *botDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	isPublished := published.IsNull() || published.ValueBool()
 	bot, err := client.GetBot(ctx, botID.ValueString(), isPublished)
 	if err != nil {
-		summary, detail := describeAPIError("read", botID.ValueString(), client.BaseURL(), err)
+		summary, detail := describeAPIError("read Coze bot "+botID.ValueString(), client.BaseURL(), err)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

@@ -175,7 +175,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 				continue
 			}
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
-				summary, detail := describeAPIError("unpublish from connector "+id, plan.BotID.ValueString(), client.BaseURL(), err)
+				summary, detail := describeAPIError("unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, client.BaseURL(), err)
 				resp.Diagnostics.AddError(summary, detail)
 				return
 			}
@@ -205,7 +205,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
 	if err != nil {
-		summary, detail := describeAPIError("publish", plan.BotID.ValueString(), client.BaseURL(), err)
+		summary, detail := describeAPIError("publish Coze bot "+plan.BotID.ValueString(), client.BaseURL(), err)
 		diags.AddError(summary, detail)
 		return
 	}
@@ -230,7 +230,7 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		summary, detail := describeAPIError("read the published version", state.BotID.ValueString(), client.BaseURL(), err)
+		summary, detail := describeAPIError("read the published version of Coze bot "+state.BotID.ValueString(), client.BaseURL(), err)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
@@ -251,7 +251,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {
-			summary, detail := describeAPIError("unpublish from connector "+id, state.BotID.ValueString(), client.BaseURL(), err)
+			summary, detail := describeAPIError("unpublish Coze bot "+state.BotID.ValueString()+" from connector "+id, client.BaseURL(), err)
 			resp.Diagnostics.AddError(summary, detail)
 			return // the state keeps the resource: destroy can be retried
 		}

@@ -138,7 +138,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	botID, err := client.CreateBot(ctx, create)
 	if err != nil {
-		summary, detail := describeAPIError("create bot", "in space "+spaceID, client.BaseURL(), err)
+		summary, detail := describeAPIError("create bot in space "+spaceID, client.BaseURL(), err)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}
@@ -156,7 +156,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	// later plan updates the bot until the knowledge is bound.
 	if settings.Knowledge != nil {
 		if err := client.UpdateBot(ctx, &coze.UpdateBotRequest{BotID: botID, Knowledge: settings.Knowledge}); err != nil {
-			summary, detail := describeAPIError("bind knowledge to the new bot", botID, client.BaseURL(), err)
+			summary, detail := describeAPIError("bind knowledge to the new Coze bot "+botID, client.BaseURL(), err)
 			resp.Diagnostics.AddWarning(summary+": knowledge not bound",
 				detail+"\n\nThe bot was created and is in the state, but its knowledge is not bound: the next plan updates the bot to bind it.")
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyKnowledgeUnbound, []byte("true"))...)
@@ -251,7 +251,7 @@ func updateBot(ctx context.Context, data *providerData, action string, plan, pri
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
 	if err := client.UpdateBot(ctx, body); err != nil {
-		summary, detail := describeAPIError(action, body.BotID, client.BaseURL(), err)
+		summary, detail := describeAPIError(action+" of Coze bot "+body.BotID, client.BaseURL(), err)
 		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
 	}
 }

@@ -87,7 +87,7 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 		return true, diags
 	}
 	if err != nil {
-		summary, detail := describeAPIError("read "+resourceName, botID, client.BaseURL(), err)
+		summary, detail := describeAPIError("read "+resourceName+" of Coze bot "+botID, client.BaseURL(), err)
 		diags.AddError(summary, detail)
 		return false, diags
 	}

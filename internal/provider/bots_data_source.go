@@ -111,7 +111,7 @@ func (d *botsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			PageNum: page, PageSize: listPageSize,
 		})
 		if err != nil {
-			summary, detail := describeAPIError("list bots", "in workspace "+workspaceID.ValueString(), client.BaseURL(), err)
+			summary, detail := describeAPIError("list bots in workspace "+workspaceID.ValueString(), client.BaseURL(), err)
 			resp.Diagnostics.AddError(summary, detail)
 			return
 		}

@@ -8,13 +8,10 @@ import (
 )
 
 // describeAPIError turns a failed API call into a diagnostic that names the
-// operation and the bot, shows code, msg, HTTP status and logid, and says
-// what to do about the common failures.
-func describeAPIError(operation, botID, baseURL string, err error) (summary, detail string) {
-	summary = fmt.Sprintf("Cannot %s of Coze bot %s", operation, botID)
-	if strings.HasPrefix(botID, "in space ") {
-		summary = fmt.Sprintf("Cannot %s %s", operation, botID)
-	}
+// operation and what it acted on (the bot, workspace or file), shows code,
+// msg, HTTP status and logid, and says what to do about the common failures.
+func describeAPIError(operation, baseURL string, err error) (summary, detail string) {
+	summary = "Cannot " + operation
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
 		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+
@@ -48,8 +45,9 @@ func errorHint(e *coze.APIError, baseURL string) string {
 			"belongs to the site in base_url (%s): tokens from coze.cn do not work on %s and tokens from coze.com do not work on %s.",
 			baseURL, coze.BaseURLInternational, coze.BaseURLChina)
 	case coze.CodePermissionDenied:
-		return "The token lacks a permission: coze_bot_config needs `edit` (update) and `getMetadata` (read). " +
-			"Edit the personal access token in the Coze console, or create one with both permissions."
+		return "The token lacks a permission for this call. Bot settings need `edit` (update) and `getMetadata` (read); " +
+			"coze_bot also needs `createBot`, coze_bot_publish `publish` and `disconnectBot`, coze_file `uploadFile`, " +
+			"the coze_bots data source `listBot`. Edit the personal access token in the Coze console."
 	case coze.CodeNotFound, coze.CodeInvalidBot:
 		return fmt.Sprintf("Check bot_id: the bot must exist on %s and belong to a workspace the token can access.", baseURL)
 	case coze.CodeBadParameter:
@@ -62,6 +60,13 @@ func errorHint(e *coze.APIError, baseURL string) string {
 		return "The account's daily API quota is used up. Try again tomorrow or upgrade the plan."
 	case coze.CodeOverloaded, coze.CodeRateLimited, coze.CodeInternalError:
 		return "Coze is busy or rate-limiting. Lower requests_per_second or -parallelism, or raise max_retries, then apply again."
+	case 4300, 4304:
+		return "The upload was rejected as empty or invalid: check the file and that it is not empty."
+	case 4302:
+		return "The file is larger than the upload limit (512 MB)."
+	case 4303:
+		return "Coze does not support this file type: it judges the type by the file name's extension (images: jpg, png, " +
+			"gif, webp, heic, bmp, tiff). Set file_name with a supported extension."
 	case -1:
 		return "A proxy or gateway answered instead of the Coze API. Check base_url and any HTTP proxy settings, then apply again."
 	}

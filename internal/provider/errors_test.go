@@ -24,7 +24,7 @@ func TestDescribeAPIErrorShowsFactsAndAHint(t *testing.T) {
 		{&coze.APIError{Code: -1, HTTPStatus: 502, BodySnippet: "<html>bad gateway</html>", LogID: "L3"}, []string{"HTTP 502", "<html>bad gateway</html>", "proxy"}},
 	}
 	for _, tc := range cases {
-		summary, detail := describeAPIError("update bot config", "42", coze.BaseURLChina, tc.err)
+		summary, detail := describeAPIError("update bot config of Coze bot 42", coze.BaseURLChina, tc.err)
 		if summary != "Cannot update bot config of Coze bot 42" {
 			t.Errorf("summary = %q", summary)
 		}
@@ -34,7 +34,7 @@ func TestDescribeAPIErrorShowsFactsAndAHint(t *testing.T) {
 			}
 		}
 	}
-	_, detail := describeAPIError("read bot config", "42", "https://api.coze.com", errors.New("dial tcp: connection refused"))
+	_, detail := describeAPIError("read bot config of Coze bot 42", "https://api.coze.com", errors.New("dial tcp: connection refused"))
 	if !strings.Contains(detail, "connection refused") || !strings.Contains(detail, "https://api.coze.com") {
 		t.Errorf("transport error detail = %q", detail)
 	}

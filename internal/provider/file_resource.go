@@ -215,7 +215,7 @@ func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	file, err := client.UploadFile(ctx, name, open)
 	if err != nil {
-		summary, detail := describeAPIError("upload", name, client.BaseURL(), err)
+		summary, detail := describeAPIError("upload file "+name, client.BaseURL(), err)
 		resp.Diagnostics.AddError(summary, detail)
 		return
 	}

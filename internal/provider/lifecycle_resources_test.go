@@ -432,3 +432,36 @@ data "coze_bots" "all" {
 		}},
 	})
 }
+
+// API errors of uploads and reads are shown with the API's code and a hint.
+func TestAccFileAndDataSources_apiErrors(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The mock, like the API, judges the type by the name: 4303.
+				Config: env.config(fmt.Sprintf(`resource "coze_file" "f" {
+  content_base64 = %q
+  file_name      = "notes.exe"
+}`, onePixelPNG)),
+				ExpectError: regexp.MustCompile(`(?s)Cannot upload file notes.exe.*code:\s+4303.*extension`),
+			},
+			{
+				// A bot never published has no published version to read.
+				Config:      env.config(`data "coze_bot" "b" { bot_id = "7342866800001" }`),
+				ExpectError: regexp.MustCompile(`(?s)code:\s+4015.*connector 1024`),
+			},
+			{
+				Config:      env.config(`data "coze_bot" "b" { bot_id = "7342866809999" }`),
+				ExpectError: regexp.MustCompile(`(?s)code:\s+4200.*Check bot_id`),
+			},
+			{
+				PreConfig:   func() { env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bots", Code: 4101, Msg: "no listBot permission"}) },
+				Config:      env.config(`data "coze_bots" "all" { workspace_id = "7341000000000000" }`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot list bots in workspace 7341000000000000.*code:\s+4101`),
+			},
+		},
+	})
+}
