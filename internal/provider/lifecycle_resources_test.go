@@ -458,7 +458,9 @@ func TestAccFileAndDataSources_apiErrors(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)code:\s+4200.*Check bot_id`),
 			},
 			{
-				PreConfig:   func() { env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bots", Code: 4101, Msg: "no listBot permission"}) },
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bots", Code: 4101, Msg: "no listBot permission"})
+				},
 				Config:      env.config(`data "coze_bots" "all" { workspace_id = "7341000000000000" }`),
 				ExpectError: regexp.MustCompile(`(?s)Cannot list bots in workspace 7341000000000000.*code:\s+4101`),
 			},
