@@ -1,15 +1,12 @@
 package provider
 
 import (
-	"context"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
@@ -70,38 +67,6 @@ func TestModelsMatchSchema(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: model tags %v, schema attributes %v", name, got, want)
 		}
-	}
-}
-
-// Every attribute has a description: they are the registry docs.
-func TestEveryAttributeIsDescribed(t *testing.T) {
-	resp := &resource.SchemaResponse{}
-	(&botConfigResource{}).Schema(context.Background(), resource.SchemaRequest{}, resp)
-	if resp.Schema.MarkdownDescription == "" {
-		t.Error("resource has no description")
-	}
-	for name, a := range resp.Schema.Attributes {
-		checkDescribed(t, name, a)
-	}
-	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
-		t.Errorf("schema is invalid: %v", diags)
-	}
-}
-
-func checkDescribed(t *testing.T, name string, a schema.Attribute) {
-	t.Helper()
-	if name != "timeouts" && strings.TrimSpace(a.GetMarkdownDescription()+a.GetDescription()) == "" {
-		t.Errorf("attribute %s has no description", name)
-	}
-	var children map[string]schema.Attribute
-	switch v := a.(type) {
-	case schema.SingleNestedAttribute:
-		children = v.Attributes
-	case schema.ListNestedAttribute:
-		children = v.NestedObject.Attributes
-	}
-	for childName, child := range children {
-		checkDescribed(t, name+"."+childName, child)
 	}
 }
 
