@@ -188,6 +188,7 @@ mockbench=$(go test ./internal/mockcoze -run XXX -bench . -benchmem 2>/dev/null 
   echo "$(go version | cut -d' ' -f3), $(nproc) cores. Medians of $RUNS runs; times in seconds. Against the standalone mock"
   echo "on loopback. \`floor\` is \`cozefloor_bot_config\`: the same schema with validators stripped and no logic;"
   echo "\`data\` is \`terraform_data\` with the same inputs. The ratios are the figures: the machines are noisy."
+  echo "[README.md](README.md) compares a run with the targets."
   echo
   echo "| N | operation | coze | floor | data | coze/floor | coze/data | floor/data | coze ms per resource |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"

@@ -53,7 +53,7 @@ func BenchmarkGetProviderSchema(b *testing.B) {
 		// several times per run and asks for the schema each time.
 		server := providerserver.NewProtocol6(New("bench")())()
 		resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		if err != nil || len(resp.ResourceSchemas) != 1 {
+		if err != nil || len(resp.ResourceSchemas) != 4 || len(resp.DataSourceSchemas) != 2 {
 			b.Fatalf("schema: %v %v", err, resp.Diagnostics)
 		}
 	}
@@ -168,6 +168,54 @@ func BenchmarkClientRoundTrip(b *testing.B) {
 		}
 		if _, err := client.GetBot(ctx, "7342866800001", false); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPlanResourceChange plans an update of a realistic bot (what a
+// no-op plan -refresh=false does per resource), next to the schema-only floor.
+func BenchmarkPlanResourceChange(b *testing.B) {
+	benchmarkPlan(b, providerserver.NewProtocol6(New("bench")())(), "coze_bot_config")
+}
+
+func BenchmarkPlanResourceChangeFloor(b *testing.B) {
+	benchmarkPlan(b, providerserver.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
+}
+
+func benchmarkPlan(b *testing.B, server tfprotov6.ProviderServer, typeName string) {
+	state := botConfigState(&testing.T{}, "7342866800001")
+	m := realisticModel(b)
+	m.ConfigHash = types.StringValue("0")
+	if d := state.Set(ctx, &m); d.HasError() {
+		b.Fatal(d)
+	}
+	typ := state.Schema.Type().TerraformType(ctx)
+	prior, err := tfprotov6.NewDynamicValue(typ, state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.ID, m.ConfigHash = types.StringNull(), types.StringNull()
+	if d := state.Set(ctx, &m); d.HasError() {
+		b.Fatal(d)
+	}
+	config, err := tfprotov6.NewDynamicValue(typ, state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		resp, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName: typeName, PriorState: &prior, ProposedNewState: &prior, Config: &config,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				b.Fatalf("%s: %s", d.Summary, d.Detail)
+			}
 		}
 	}
 }
