@@ -169,42 +169,15 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 const privateKeyKnowledgeUnbound = "knowledge_unbound"
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.State = req.State
-	gone, diags := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, "coze_bot")
-	resp.Diagnostics.Append(diags...)
-	if gone {
-		resp.State.RemoveResource(ctx)
-	}
+	readBotResource(ctx, r.data, "coze_bot", req, resp)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
-	resp.Diagnostics.Append(diags...)
-	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
-	resp.Diagnostics.Append(diags...)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	plan := updateBotResource(ctx, r.data, "update bot", req, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	updateBot(ctx, r.data, "update bot", plan, prior, timeout, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return // the framework keeps the prior state
-	}
-	resp.State.Raw = req.Plan.Raw.Copy()
+	// A plan forced by an unbound knowledge (see ModifyPlan) left the hash unknown.
 	if get[types.String](attrsOf(plan), "config_hash").IsUnknown() {
 		hash, diags := configHash(plan)
 		resp.Diagnostics.Append(diags...)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -123,4 +124,48 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 	}
 	diags.Append(state.Set(ctx, refreshValue(path.Empty(), prior, remoteObj))...)
 	return false, diags
+}
+
+// readBotResource is Read for coze_bot and coze_bot_config.
+func readBotResource(ctx context.Context, data *providerData, resourceName string, req resource.ReadRequest, resp *resource.ReadResponse) {
+	client, diags := data.apiClient()
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	resp.State = req.State
+	gone, diags := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, resourceName)
+	resp.Diagnostics.Append(diags...)
+	if gone {
+		resp.State.RemoveResource(ctx)
+	}
+}
+
+// updateBotResource is Update for coze_bot and coze_bot_config: it sends the
+// plan, with resets for removed attributes, and makes it the new state. On
+// failure the framework keeps the prior state. It returns the planned object.
+func updateBotResource(ctx context.Context, data *providerData, action string, req resource.UpdateRequest, resp *resource.UpdateResponse) types.Object {
+	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	timeout, diags := t.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return plan
+	}
+	updateBot(ctx, data, action, plan, prior, timeout, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.State.Raw = req.Plan.Raw.Copy()
+	}
+	return plan
 }
