@@ -179,3 +179,50 @@ func TestProviderDefaultsToTheChinaSite(t *testing.T) {
 		t.Errorf("default base URL = %q", client.BaseURL())
 	}
 }
+
+func configureWithEnv(t *testing.T, env map[string]string) *provider.ConfigureResponse {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	p := New("test")()
+	schemaResp := &provider.SchemaResponse{}
+	p.Schema(context.Background(), provider.SchemaRequest{}, schemaResp)
+	nulls := map[string]tftypes.Value{}
+	for name, a := range schemaResp.Schema.Attributes {
+		nulls[name] = tftypes.NewValue(a.GetType().TerraformType(context.Background()), nil)
+	}
+	cfg := tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(context.Background()), nulls)}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(context.Background(), provider.ConfigureRequest{Config: cfg}, resp)
+	return resp
+}
+
+// Settings from the environment are checked like the provider block's.
+func TestProviderEnvironmentSettingsAreValidated(t *testing.T) {
+	cases := map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"max retries not a number": {map[string]string{EnvMaxRetries: "many"}, EnvMaxRetries + " must be a whole number from 0 to 20"},
+		"max retries too high":     {map[string]string{EnvMaxRetries: "21"}, EnvMaxRetries + " must be a whole number from 0 to 20"},
+		"negative rate":            {map[string]string{EnvRequestsPerSecond: "-1"}, EnvRequestsPerSecond + " must be a number of requests per second"},
+		"bad timeout":              {map[string]string{EnvRequestTimeout: "soon"}, `request_timeout must be a positive Go duration such as "30s", got: "soon"`},
+		"plain http":               {map[string]string{EnvBaseURL: "http://api.coze.cn"}, "base_url must use https"},
+		"valid settings":           {map[string]string{EnvMaxRetries: "0", EnvRequestsPerSecond: "2.5", EnvRequestTimeout: "10s", EnvAPIToken: "t"}, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := configureWithEnv(t, tc.env)
+			if tc.want == "" {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("valid settings rejected: %v", resp.Diagnostics)
+				}
+				return
+			}
+			if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), tc.want) {
+				t.Errorf("want an error containing %q, got %v", tc.want, resp.Diagnostics)
+			}
+		})
+	}
+}
