@@ -467,3 +467,27 @@ func TestAccFileAndDataSources_apiErrors(t *testing.T) {
 		},
 	})
 }
+
+// A bot that stops being published (here: deleted) out of band is removed
+// from the state, so that the next apply publishes again.
+func TestAccBotPublish_unpublishedOutOfBandLeavesState(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config(`resource "coze_bot_publish" "p" { bot_id = "7342866800001" }`)},
+			{
+				PreConfig:          func() { env.mock.DeleteBot(botID) },
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources["coze_bot_publish.p"]; ok {
+						return fmt.Errorf("a bot no longer published is still in state")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
