@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/coze-terraform/terraform-provider-coze/internal/provider"
+	"github.com/coze-terraform/terraform-provider-coze/internal/serve"
 )
 
 // version and commit are set by goreleaser at build time.
@@ -21,10 +19,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/coze-terraform/coze",
-		Debug:   debug,
-	})
+	err := serve.Serve("registry.terraform.io/coze-terraform/coze", provider.New(version), debug)
 	if err != nil {
 		log.Fatalf("terraform-provider-coze %s (%s): %v", version, commit, err)
 	}

@@ -9,12 +9,12 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/serve"
 )
 
 // Benchmarks of the provider's hot paths. Run with
@@ -51,7 +51,7 @@ func BenchmarkGetProviderSchema(b *testing.B) {
 	for b.Loop() {
 		// A new server per iteration: Terraform starts the provider process
 		// several times per run and asks for the schema each time.
-		server := providerserver.NewProtocol6(New("bench")())()
+		server := serve.NewProtocol6(New("bench")())()
 		resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil || len(resp.ResourceSchemas) != 4 || len(resp.DataSourceSchemas) != 2 {
 			b.Fatalf("schema: %v %v", err, resp.Diagnostics)
@@ -104,13 +104,13 @@ func BenchmarkFlattenAndRefresh(b *testing.B) {
 // BenchmarkValidateResourceConfig runs every attribute validator and the
 // cross-field rules over a realistic configuration, through the protocol.
 func BenchmarkValidateResourceConfig(b *testing.B) {
-	benchmarkValidate(b, providerserver.NewProtocol6(New("bench")())(), "coze_bot_config")
+	benchmarkValidate(b, serve.NewProtocol6(New("bench")())(), "coze_bot_config")
 }
 
 // The same configuration through the schema-only floor provider: the
 // framework's own cost of this schema, for comparison.
 func BenchmarkValidateResourceConfigFloor(b *testing.B) {
-	benchmarkValidate(b, providerserver.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
+	benchmarkValidate(b, serve.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
 }
 
 func benchmarkValidate(b *testing.B, server tfprotov6.ProviderServer, typeName string) {
@@ -175,11 +175,11 @@ func BenchmarkClientRoundTrip(b *testing.B) {
 // BenchmarkPlanResourceChange plans an update of a realistic bot (what a
 // no-op plan -refresh=false does per resource), next to the schema-only floor.
 func BenchmarkPlanResourceChange(b *testing.B) {
-	benchmarkPlan(b, providerserver.NewProtocol6(New("bench")())(), "coze_bot_config")
+	benchmarkPlan(b, serve.NewProtocol6(New("bench")())(), "coze_bot_config")
 }
 
 func BenchmarkPlanResourceChangeFloor(b *testing.B) {
-	benchmarkPlan(b, providerserver.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
+	benchmarkPlan(b, serve.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config")
 }
 
 func benchmarkPlan(b *testing.B, server tfprotov6.ProviderServer, typeName string) {

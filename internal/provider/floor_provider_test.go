@@ -8,9 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/serve"
 )
 
 // The schema-only floor for `make bench`: a provider named cozefloor whose
@@ -25,8 +26,8 @@ import (
 const envServeFloor = "COZE_BENCH_SERVE_FLOOR"
 
 func serveFloorProvider() {
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return &floorProvider{} },
-		providerserver.ServeOpts{Address: "registry.terraform.io/coze-terraform/cozefloor"})
+	// Served like the real provider (see main.go), so that the two differ only in the resource.
+	err := serve.Serve("registry.terraform.io/coze-terraform/cozefloor", func() provider.Provider { return &floorProvider{} }, false)
 	if err != nil {
 		os.Exit(1)
 	}

@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/serve"
 )
 
 // testToken is what the acceptance tests authenticate with; tests assert it
@@ -24,7 +24,7 @@ import (
 const testToken = "pat_acceptance_SECRET_token_0123456789"
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"coze": providerserver.NewProtocol6WithError(New("test")()),
+	"coze": serve.NewProtocol6WithError(New("test")()),
 }
 
 // testEnv is one mock Coze API per test, so tests run in parallel.
