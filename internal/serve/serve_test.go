@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -209,5 +210,34 @@ func TestAContextKeptPastItsRequestIsCancelledAndEmpty(t *testing.T) {
 	}
 	if !errors.Is(kept.Err(), context.Canceled) || kept.Value(payloadKey{}) != nil {
 		t.Errorf("after the request: err %v, value %v; want context.Canceled and no value", kept.Err(), kept.Value(payloadKey{}))
+	}
+}
+
+func TestLogsAreSilencedOnlyWhenTerraformDiscardsThem(t *testing.T) {
+	const address = "registry.terraform.io/coze-terraform/coze"
+	all := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_COZE"}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"no logging asked for", map[string]string{}, all},
+		{"TF_LOG_PATH alone does not log", map[string]string{"TF_LOG_PATH": "tf.log"}, all},
+		{"TF_LOG_CORE logs Terraform only", map[string]string{"TF_LOG_CORE": "TRACE"}, all},
+		{"TF_LOG shows provider logs", map[string]string{"TF_LOG": "TRACE"}, nil},
+		{"TF_LOG_PROVIDER shows provider logs", map[string]string{"TF_LOG_PROVIDER": "DEBUG"}, nil},
+		{"an empty TF_LOG logs nothing", map[string]string{"TF_LOG": ""}, all},
+		{"a level set by the user is kept", map[string]string{"TF_LOG_SDK_FRAMEWORK": "TRACE"},
+			[]string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_PROVIDER_COZE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := logLevelsToSilence(address, func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("silenced %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if got := logLevelsToSilence("registry.terraform.io/acme/my-thing", func(string) (string, bool) { return "", false }); got[3] != "TF_LOG_PROVIDER_MY_THING" {
+		t.Errorf("the provider logger's variable for type my-thing is %s, want TF_LOG_PROVIDER_MY_THING", got[3])
 	}
 }
