@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // modelParametersValidator checks the documented keys of the open
@@ -114,81 +115,105 @@ func quoted(values []string) string {
 var (
 	pathPromptMode       = path.Root("prompt_info").AtName("prompt_mode")
 	pathPrompt           = path.Root("prompt_info").AtName("prompt")
-	pathCacheType        = path.Root("model_info_config").AtName("cache_type")
 	pathParameters       = path.Root("model_info_config").AtName("parameters")
-	pathPluginIDList     = path.Root("plugin_id_list").AtName("id_list")
-	pathWorkflowIDs      = path.Root("workflow_id_list").AtName("ids")
-	pathReplyMode        = path.Root("suggest_reply_info").AtName("reply_mode")
 	pathCustomizedPrompt = path.Root("suggest_reply_info").AtName("customized_prompt")
 )
 
 // ValidateConfig enforces the API's cross-field rules at plan time.
-func (r *botConfigResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateBotSettings(ctx, req.Config, resp)
+func (r *botConfigResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateBotSettings(req.Config, resp)
 }
 
 // validateBotSettings checks the API's cross-field rules on the bot
 // settings that coze_bot and coze_bot_config share. A rule whose inputs are
 // not known yet is skipped; the API checks it again.
-func validateBotSettings(ctx context.Context, cfg tfsdk.Config, resp *resource.ValidateConfigResponse) {
-	replyMode := configString(ctx, cfg, pathReplyMode)
-	if replyMode.ValueString() == "customized" {
-		customized := configString(ctx, cfg, pathCustomizedPrompt)
-		if !customized.IsUnknown() && customized.ValueString() == "" {
+//
+// It reads the few values it needs straight from the raw configuration:
+// Config.GetAttribute converts the schema on every call, which made these
+// rules a third of our validation cost for a handful of lookups.
+func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse) {
+	root := rawValue{cfg.Raw}
+	replyMode := root.at("suggest_reply_info", "reply_mode")
+	if replyMode.str() == "customized" {
+		if customized := root.at("suggest_reply_info", "customized_prompt"); customized.IsKnown() && customized.str() == "" {
 			resp.Diagnostics.AddAttributeError(pathCustomizedPrompt, "Missing customized_prompt",
 				"Attribute suggest_reply_info.customized_prompt must be set to a non-empty prompt when suggest_reply_info.reply_mode is \"customized\".")
 		}
 	}
 
-	promptMode := configString(ctx, cfg, pathPromptMode)
-	if promptMode.ValueString() == "prefix" {
-		if prompt := configString(ctx, cfg, pathPrompt); !prompt.IsNull() {
-			resp.Diagnostics.AddAttributeError(pathPrompt, "prompt not allowed in prefix mode",
-				"Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is \"prefix\": put the prompt in "+
-					"prompt_info.prefix_prompt_info.prefix_prompt (cached part) and dynamic_prompt (per-request part).")
-		}
+	promptMode := root.at("prompt_info", "prompt_mode")
+	if promptMode.str() == "prefix" && !root.at("prompt_info", "prompt").IsNull() {
+		resp.Diagnostics.AddAttributeError(pathPrompt, "prompt not allowed in prefix mode",
+			"Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is \"prefix\": put the prompt in "+
+				"prompt_info.prefix_prompt_info.prefix_prompt (cached part) and dynamic_prompt (per-request part).")
 	}
 
-	var params types.Dynamic
-	resp.Diagnostics.Append(cfg.GetAttribute(ctx, pathParameters, &params)...)
-	paramAttrs, _ := objectAttributes(params)
-	cachingType := ""
-	if caching, ok := knownAttr(paramAttrs, "caching"); ok {
-		if cachingAttrs, ok := objectAttributes(caching); ok {
-			if t, ok := knownAttr(cachingAttrs, "type"); ok {
-				if s, ok := t.(basetypes.StringValue); ok {
-					cachingType = s.ValueString()
-				}
-			}
-		}
-	}
-	cacheType := configString(ctx, cfg, pathCacheType)
-	if (cacheType.ValueString() == "prefix" || cachingType == "enabled") && !promptMode.IsUnknown() && promptMode.ValueString() != "prefix" {
+	params := root.at("model_info_config", "parameters")
+	cachingType := params.at("caching", "type").str()
+	if (root.at("model_info_config", "cache_type").str() == "prefix" || cachingType == "enabled") && promptMode.IsKnown() && promptMode.str() != "prefix" {
 		cause := "model_info_config.cache_type is \"prefix\""
 		if cachingType == "enabled" {
 			cause = "model_info_config.parameters.caching.type is \"enabled\""
 		}
+		got := "<null>" // as the framework prints a null string
+		if !promptMode.IsNull() {
+			got = strconv.Quote(promptMode.str())
+		}
 		resp.Diagnostics.AddAttributeError(pathPromptMode, "Prefix caching needs prompt_mode = \"prefix\"",
-			fmt.Sprintf("Attribute prompt_info.prompt_mode must be \"prefix\" when %s, with the prompt in prompt_info.prefix_prompt_info, got: %s.", cause, promptMode))
+			fmt.Sprintf("Attribute prompt_info.prompt_mode must be \"prefix\" when %s, with the prompt in prompt_info.prefix_prompt_info, got: %s.", cause, got))
 	}
 
-	if thinking, ok := knownAttr(paramAttrs, "thinking_type"); ok && thinking.Equal(types.StringValue("enabled")) {
-		for _, p := range []path.Path{pathPluginIDList, pathWorkflowIDs} {
-			var list types.List
-			resp.Diagnostics.Append(cfg.GetAttribute(ctx, p, &list)...)
-			if !list.IsNull() && !list.IsUnknown() && len(list.Elements()) > 0 {
+	if params.at("thinking_type").str() == "enabled" {
+		for _, list := range []struct{ name, path string }{
+			{"plugin_id_list", "id_list"}, {"workflow_id_list", "ids"},
+		} {
+			if n := root.at(list.name, list.path).length(); n > 0 {
 				resp.Diagnostics.AddAttributeError(pathParameters, "Deep thinking cannot use tools",
-					fmt.Sprintf("Attribute model_info_config.parameters.thinking_type cannot be \"enabled\" while %s binds %d item(s): "+
-						"with deep thinking on, the bot cannot use plugins or workflows. Remove them or set thinking_type to \"disabled\" or \"auto\".", p, len(list.Elements())))
+					fmt.Sprintf("Attribute model_info_config.parameters.thinking_type cannot be \"enabled\" while %s.%s binds %d item(s): "+
+						"with deep thinking on, the bot cannot use plugins or workflows. Remove them or set thinking_type to \"disabled\" or \"auto\".", list.name, list.path, n))
 			}
 		}
 	}
 }
 
-func configString(ctx context.Context, cfg tfsdk.Config, p path.Path) types.String {
-	var v types.String
-	if diags := cfg.GetAttribute(ctx, p, &v); diags.HasError() {
-		return types.StringUnknown()
+// rawValue navigates a terraform-plugin-go value by attribute or map key.
+// Under a null parent a value is null, under an unknown one it is unknown,
+// as the framework reports them.
+type rawValue struct{ tftypes.Value }
+
+func (v rawValue) at(names ...string) rawValue {
+	for _, name := range names {
+		if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() {
+			return v
+		}
+		var step tftypes.AttributePathStep = tftypes.AttributeName(name)
+		if v.Value.Type().Is(tftypes.Map{}) {
+			step = tftypes.ElementKeyString(name)
+		}
+		next, err := v.ApplyTerraform5AttributePathStep(step)
+		child, ok := next.(tftypes.Value)
+		if err != nil || !ok {
+			return rawValue{tftypes.NewValue(tftypes.DynamicPseudoType, nil)} // absent: null
+		}
+		v = rawValue{child}
 	}
 	return v
+}
+
+// str is the value's string, or "" when it is null, unknown or not a string.
+func (v rawValue) str() string {
+	var s string
+	if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() || !v.Value.Type().Is(tftypes.String) || v.As(&s) != nil {
+		return ""
+	}
+	return s
+}
+
+// length is the number of elements of a known list, set or tuple, else 0.
+func (v rawValue) length() int {
+	var elems []tftypes.Value
+	if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() || v.As(&elems) != nil {
+		return 0
+	}
+	return len(elems)
 }

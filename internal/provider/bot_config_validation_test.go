@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
@@ -181,4 +182,44 @@ resource "coze_bot_config" "u" {
 			),
 		}},
 	})
+}
+
+// rawValue reads what the cross-field rules need from a raw configuration,
+// with null and unknown parents, and parameters given as an object or a map.
+func TestRawValueNavigation(t *testing.T) {
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	paramsAsMap := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"thinking_type": str("enabled")})
+	modelType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"parameters": tftypes.DynamicPseudoType}}
+	listType := tftypes.List{ElementType: tftypes.String}
+	rootType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"model_info_config":  modelType,
+		"prompt_info":        tftypes.Object{AttributeTypes: map[string]tftypes.Type{"prompt": tftypes.String}},
+		"suggest_reply_info": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"reply_mode": tftypes.String}},
+		"ids":                listType,
+	}}
+	root := rawValue{tftypes.NewValue(rootType, map[string]tftypes.Value{
+		"model_info_config":  tftypes.NewValue(modelType, map[string]tftypes.Value{"parameters": paramsAsMap}),
+		"prompt_info":        tftypes.NewValue(rootType.AttributeTypes["prompt_info"], nil),
+		"suggest_reply_info": tftypes.NewValue(rootType.AttributeTypes["suggest_reply_info"], tftypes.UnknownValue),
+		"ids":                tftypes.NewValue(listType, []tftypes.Value{str("a"), str("b")}),
+	})}
+
+	if got := root.at("model_info_config", "parameters", "thinking_type").str(); got != "enabled" {
+		t.Errorf("a key of parameters given as a map: got %q, want \"enabled\"", got)
+	}
+	if v := root.at("model_info_config", "parameters", "caching", "type"); !v.IsNull() || v.str() != "" {
+		t.Errorf("an absent key reads as null, got %v", v)
+	}
+	if v := root.at("prompt_info", "prompt"); !v.IsNull() {
+		t.Errorf("under a null parent a value is null, got %v", v)
+	}
+	if v := root.at("suggest_reply_info", "reply_mode"); v.IsKnown() || v.str() != "" {
+		t.Errorf("under an unknown parent a value is unknown, got %v", v)
+	}
+	if n := root.at("ids").length(); n != 2 {
+		t.Errorf("list length: got %d, want 2", n)
+	}
+	if n := root.at("prompt_info", "prompt").length(); n != 0 {
+		t.Errorf("a null value has length 0, got %d", n)
+	}
 }

@@ -90,7 +90,7 @@ func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest
 }
 
 func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateBotSettings(ctx, req.Config, resp)
+	validateBotSettings(req.Config, resp)
 }
 
 func (r *botResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
