@@ -199,6 +199,7 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	defer resp.Body.Close()
+	decoded, alreadyDecoded := resp.Body.(*decodedBody)
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, err)
@@ -208,7 +209,11 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		"method": method, "path": path, "http_status": resp.StatusCode,
 		"attempts": attempts.Load(), "duration_ms": time.Since(start).Milliseconds(),
 	}
-	err = parseResponse(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, out, fields)
+	if alreadyDecoded {
+		err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
+	} else {
+		err = parseResponse(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, out, fields)
+	}
 	c.debug(ctx, "Coze API response", fields)
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {
@@ -221,9 +226,14 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 // cope with any input (it is fuzzed): a proxy's HTML page, truncated JSON, an
 // envelope without code.
 func parseResponse(op string, status int, headerLogID string, raw []byte, out any, fields map[string]any) error {
-	apiErr := &APIError{Operation: op, HTTPStatus: status, LogID: headerLogID}
 	var env envelope
 	decodeErr := json.Unmarshal(raw, &env)
+	return parseEnvelope(op, status, headerLogID, raw, env, decodeErr, out, fields)
+}
+
+// parseEnvelope is parseResponse once raw is decoded into env (or failed to).
+func parseEnvelope(op string, status int, headerLogID string, raw []byte, env envelope, decodeErr error, out any, fields map[string]any) error {
+	apiErr := &APIError{Operation: op, HTTPStatus: status, LogID: headerLogID}
 	if env.Detail.LogID != "" {
 		apiErr.LogID = env.Detail.LogID
 	}
@@ -288,16 +298,28 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	raw, readErr := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	if readErr != nil {
+		resp.Body = io.NopCloser(bytes.NewReader(raw))
 		return true, nil //nolint:nilerr // a body cut off in transit is a transient failure: retry it
 	}
-	var env envelope
-	if json.Unmarshal(raw, &env) == nil && env.Code != nil && retryableCodes[*env.Code] {
+	body := &decodedBody{Reader: bytes.NewReader(raw)}
+	body.decodeErr = json.Unmarshal(raw, &body.env)
+	resp.Body = body
+	if body.decodeErr == nil && body.env.Code != nil && retryableCodes[*body.env.Code] {
 		return true, nil
 	}
 	return false, nil
 }
+
+// decodedBody is a response body that checkRetry has read and decoded, so
+// that send does not decode the envelope a second time.
+type decodedBody struct {
+	*bytes.Reader
+	env       envelope
+	decodeErr error
+}
+
+func (*decodedBody) Close() error { return nil }
 
 // backoff honours Retry-After (seconds or HTTP date) when the server sends
 // it, and otherwise waits exponentially longer with full jitter.
