@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
@@ -216,6 +217,98 @@ func benchmarkPlan(b *testing.B, server tfprotov6.ProviderServer, typeName strin
 			if d.Severity == tfprotov6.DiagnosticSeverityError {
 				b.Fatalf("%s: %s", d.Summary, d.Detail)
 			}
+		}
+	}
+}
+
+// BenchmarkReadResource refreshes a realistic bot that has not drifted (what a
+// no-change refresh-plan does per resource): one GET against the in-process
+// mock, the mapping and the state. The floor's Read makes no request.
+func BenchmarkReadResource(b *testing.B) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.AddBot("7342866800001")
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	benchmarkRead(b, serve.NewProtocol6(New("bench")())(), "coze_bot_config", srv.URL)
+}
+
+func BenchmarkReadResourceFloor(b *testing.B) {
+	benchmarkRead(b, serve.NewProtocol6(&floorProvider{})(), "cozefloor_bot_config", "http://127.0.0.1:1")
+}
+
+// benchmarkRead configures the server, creates the bot through plan and
+// apply, as Terraform would, and then times ReadResource of its state.
+func benchmarkRead(b *testing.B, server tfprotov6.ProviderServer, typeName, baseURL string) {
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	settings := map[string]tftypes.Value{}
+	for name, typ := range providerType.AttributeTypes {
+		settings[name] = tftypes.NewValue(typ, nil)
+	}
+	settings["base_url"] = tftypes.NewValue(tftypes.String, baseURL)
+	settings["api_token"] = tftypes.NewValue(tftypes.String, mockcoze.DefaultToken)
+	settings["requests_per_second"] = tftypes.NewValue(tftypes.Number, 0)
+	providerConfig, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, settings))
+	if err != nil {
+		b.Fatal(err)
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &providerConfig})
+	mustSucceed(b, "configure", err, configured.Diagnostics)
+
+	state := botConfigState(&testing.T{}, "7342866800001")
+	m := realisticModel(b)
+	m.ID, m.ConfigHash = types.StringNull(), types.StringNull()
+	if d := state.Set(ctx, &m); d.HasError() {
+		b.Fatal(d)
+	}
+	typ := state.Schema.Type().TerraformType(ctx)
+	config, err := tfprotov6.NewDynamicValue(typ, state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	none, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	planned, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: &none, ProposedNewState: &config, Config: &config,
+	})
+	mustSucceed(b, "plan", err, planned.Diagnostics)
+	applied, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: typeName, PriorState: &none, PlannedState: planned.PlannedState, Config: &config,
+	})
+	mustSucceed(b, "apply", err, applied.Diagnostics)
+
+	current := applied.NewState
+	for b.Loop() {
+		read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: current})
+		mustSucceed(b, "read", err, read.Diagnostics)
+		current = read.NewState
+	}
+	after, err := current.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	before, err := applied.NewState.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if diffs, _ := before.Diff(after); len(diffs) > 0 {
+		b.Fatalf("a refresh without drift changed the state at %v", diffs[0].Path)
+	}
+}
+
+func mustSucceed(b *testing.B, step string, err error, diags []*tfprotov6.Diagnostic) {
+	b.Helper()
+	if err != nil {
+		b.Fatalf("%s: %v", step, err)
+	}
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			b.Fatalf("%s: %s: %s", step, d.Summary, d.Detail)
 		}
 	}
 }

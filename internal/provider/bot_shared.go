@@ -107,6 +107,7 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 		return false, diags
 	}
 
+	current := prior
 	importing, d := private.GetKey(ctx, privateKeyImporting)
 	diags.Append(d...)
 	if len(importing) > 0 {
@@ -122,7 +123,11 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 		}
 		diags.Append(setPrivate(ctx, privateKeyImporting, nil)...)
 	}
-	diags.Append(state.Set(ctx, refreshValue(path.Empty(), prior, remoteObj))...)
+	refreshed := refreshValue(path.Empty(), prior, remoteObj)
+	if refreshed.Equal(current) {
+		return false, diags // no drift: the state stays as it is, without converting it back
+	}
+	diags.Append(state.Set(ctx, refreshed)...)
 	return false, diags
 }
 
