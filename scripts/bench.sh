@@ -6,14 +6,18 @@
 #     logic (a test-only provider built from internal/provider), the floor of
 #     what the framework and Terraform cost for this schema;
 #   - terraform_data: Terraform's built-in resource.
-# Reports medians of BENCH_RUNS runs and the ratios; the machines are noisy,
+# Reports medians of BENCH_RUNS runs (default: 7 up to N = 100, where a run
+# takes seconds, and 3 at N = 1000, where it takes minutes) and the ratios;
+# the machines are noisy,
 # so the ratios are the figures. Results go to bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TF=${TERRAFORM:-terraform}
 NS=${BENCH_N:-"10 100 1000"}
-RUNS=${BENCH_RUNS:-3}
+runs_for() { # n
+  if [ -n "${BENCH_RUNS:-}" ]; then echo "$BENCH_RUNS"; elif [ "$1" -ge 1000 ]; then echo 3; else echo 7; fi
+}
 OUT=${BENCH_OUT:-bench/results.md}
 B=$PWD/.bench
 BASE_ID=7342866900000
@@ -143,7 +147,7 @@ for n in $NS; do
     write_config "$kind" "$n" "$B/work/$kind-$n"
   done
   # Runs interleave the three kinds, so that machine noise hits them alike.
-  for r in $(seq 1 "$RUNS"); do
+  for r in $(seq 1 "$(runs_for "$n")"); do
     for kind in terraform_data cozefloor coze; do
       dir=$B/work/$kind-$n
       rm -f "$dir"/terraform.tfstate*
@@ -185,7 +189,7 @@ mockbench=$(go test ./internal/mockcoze -run XXX -bench . -benchmem 2>/dev/null 
   echo "# Benchmark results"
   echo
   echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d) with $("$TF" version 2>/dev/null | head -n 1),"
-  echo "$(go version | cut -d' ' -f3), $(nproc) cores. Medians of $RUNS runs; times in seconds. Against the standalone mock"
+  echo "$(go version | cut -d' ' -f3), $(nproc) cores. Medians of $(for n in $NS; do printf '%s runs at N = %s, ' "$(runs_for "$n")" "$n"; done)times in seconds. Against the standalone mock"
   echo "on loopback. \`floor\` is \`cozefloor_bot_config\`: the same schema with validators stripped and no logic;"
   echo "\`data\` is \`terraform_data\` with the same inputs. The ratios are the figures: the machines are noisy."
   echo "[README.md](README.md) compares a run with the targets."
