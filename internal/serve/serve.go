@@ -34,14 +34,16 @@ import (
 // Serve serves the provider at the registry address, as providerserver.Serve
 // does for protocol 6; debug runs it in managed debug mode (for delve).
 func Serve(address string, providerFunc func() provider.Provider, debug bool) error {
-	for _, name := range logLevelsToSilence(address, os.LookupEnv) {
-		if err := os.Setenv(name, "OFF"); err != nil {
-			return fmt.Errorf("silencing logs that Terraform discards: %w", err)
-		}
-	}
 	var opts []tf6server.ServeOpt
 	if debug {
+		// The provider's logs go to its own terminal, not through Terraform: keep them.
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		for _, name := range logLevelsToSilence(address, os.LookupEnv) {
+			if err := os.Setenv(name, "OFF"); err != nil {
+				return fmt.Errorf("silencing logs that Terraform discards: %w", err)
+			}
+		}
 	}
 	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
 		return NewProtocol6(providerFunc())()
