@@ -65,7 +65,7 @@ func validateRequest(t *testing.T) *tfprotov6.ValidateResourceConfigRequest {
 	return &tfprotov6.ValidateResourceConfigRequest{TypeName: "hook_thing", Config: &config}
 }
 
-func validate(t *testing.T, server tfprotov6.ProviderServer, ctx context.Context) {
+func validate(ctx context.Context, t *testing.T, server tfprotov6.ProviderServer) {
 	t.Helper()
 	resp, err := server.ValidateResourceConfig(ctx, validateRequest(t))
 	if err != nil {
@@ -80,9 +80,12 @@ func validate(t *testing.T, server tfprotov6.ProviderServer, ctx context.Context
 
 type payloadKey struct{}
 
-// freedPayloads sends n requests, each with a 64 KiB value in its context,
+// requests is how many requests freedPayloads sends.
+const requests = 50
+
+// freedPayloads sends requests, each with a 64 KiB value in its context,
 // and reports how many of those values the garbage collector could free.
-func freedPayloads(t *testing.T, newServer func(provider.Provider) func() tfprotov6.ProviderServer, n int, wait time.Duration) int64 {
+func freedPayloads(t *testing.T, newServer func(provider.Provider) func() tfprotov6.ProviderServer, wait time.Duration) int64 {
 	t.Helper()
 	var seen, freed atomic.Int64
 	server := newServer(hookProvider{validate: func(ctx context.Context) {
@@ -90,18 +93,18 @@ func freedPayloads(t *testing.T, newServer func(provider.Provider) func() tfprot
 			seen.Add(1)
 		}
 	}})()
-	for range n {
+	for range requests {
 		payload := make([]byte, 64<<10)
 		runtime.AddCleanup(&payload[0], func(*atomic.Int64) { freed.Add(1) }, &freed)
-		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), payloadKey{}, payload))
-		validate(t, server, ctx)
+		ctx, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, payload))
+		validate(ctx, t, server)
 		cancel() // as gRPC does when a request ends
 	}
-	if seen.Load() != int64(n) {
-		t.Fatalf("the resource saw the request's context values in %d of %d requests", seen.Load(), n)
+	if seen.Load() != requests {
+		t.Fatalf("the resource saw the request's context values in %d of %d requests", seen.Load(), requests)
 	}
 	// Cleanups run on a goroutine after a collection; give them a moment.
-	for deadline := time.Now().Add(wait); freed.Load() < int64(n) && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(wait); freed.Load() < requests && time.Now().Before(deadline); {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -110,9 +113,8 @@ func freedPayloads(t *testing.T, newServer func(provider.Provider) func() tfprot
 }
 
 func TestRequestContextsAreFreedAfterTheRequest(t *testing.T) {
-	const n = 50
-	if freed := freedPayloads(t, NewProtocol6, n, 5*time.Second); freed != n {
-		t.Errorf("%d of %d request contexts were freed after their requests; the server keeps the rest alive", freed, n)
+	if freed := freedPayloads(t, NewProtocol6, 5*time.Second); freed != requests {
+		t.Errorf("%d of %d request contexts were freed after their requests; the server keeps the rest alive", freed, requests)
 	}
 }
 
@@ -120,9 +122,8 @@ func TestRequestContextsAreFreedAfterTheRequest(t *testing.T) {
 // request's context until StopProvider. If this starts failing after a
 // framework upgrade, the upstream leak is fixed and this package can go.
 func TestTheFrameworkServerAloneKeepsRequestContexts(t *testing.T) {
-	const n = 50
-	if freed := freedPayloads(t, providerserver.NewProtocol6, n, 300*time.Millisecond); freed > n/5 {
-		t.Errorf("the framework's server freed %d of %d request contexts: the upstream leak looks fixed, revisit internal/serve", freed, n)
+	if freed := freedPayloads(t, providerserver.NewProtocol6, 300*time.Millisecond); freed > requests/5 {
+		t.Errorf("the framework's server freed %d of %d request contexts: the upstream leak looks fixed, revisit internal/serve", freed, requests)
 	}
 }
 
@@ -142,10 +143,10 @@ func TestStopProviderStillCancelsARequestInFlight(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = server.ValidateResourceConfig(context.Background(), validateRequest(t))
+		_, _ = server.ValidateResourceConfig(t.Context(), validateRequest(t))
 	}()
 	<-started
-	if _, err := server.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
+	if _, err := server.StopProvider(t.Context(), &tfprotov6.StopProviderRequest{}); err != nil {
 		t.Fatal(err)
 	}
 	<-done
@@ -167,7 +168,7 @@ func TestTheCallersCancellationReachesTheRequest(t *testing.T) {
 		}
 	}})()
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -195,9 +196,9 @@ func TestAContextKeptPastItsRequestIsCancelledAndEmpty(t *testing.T) {
 		during.deadline, _ = ctx.Deadline()
 		during.err = ctx.Err()
 	}})()
-	ctx, cancel := context.WithDeadline(context.WithValue(context.Background(), payloadKey{}, "v"), deadline)
+	ctx, cancel := context.WithDeadline(context.WithValue(t.Context(), payloadKey{}, "v"), deadline)
 	defer cancel()
-	validate(t, server, ctx)
+	validate(ctx, t, server)
 
 	if during.value != "v" || !during.deadline.Equal(deadline) || during.err != nil {
 		t.Errorf("during the request: value %v, deadline %v, err %v; want the caller's value, deadline and no error",
