@@ -183,11 +183,11 @@ type rawValue struct{ tftypes.Value }
 
 func (v rawValue) at(names ...string) rawValue {
 	for _, name := range names {
-		if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() {
+		if v.Type() == nil || !v.IsKnown() || v.IsNull() {
 			return v
 		}
 		var step tftypes.AttributePathStep = tftypes.AttributeName(name)
-		if v.Value.Type().Is(tftypes.Map{}) {
+		if v.Type().Is(tftypes.Map{}) {
 			step = tftypes.ElementKeyString(name)
 		}
 		next, err := v.ApplyTerraform5AttributePathStep(step)
@@ -203,7 +203,7 @@ func (v rawValue) at(names ...string) rawValue {
 // str is the value's string, or "" when it is null, unknown or not a string.
 func (v rawValue) str() string {
 	var s string
-	if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() || !v.Value.Type().Is(tftypes.String) || v.As(&s) != nil {
+	if v.Type() == nil || !v.IsKnown() || v.IsNull() || !v.Type().Is(tftypes.String) || v.As(&s) != nil {
 		return ""
 	}
 	return s
@@ -212,7 +212,7 @@ func (v rawValue) str() string {
 // length is the number of elements of a known list, set or tuple, else 0.
 func (v rawValue) length() int {
 	var elems []tftypes.Value
-	if v.Value.Type() == nil || !v.IsKnown() || v.IsNull() || v.As(&elems) != nil {
+	if v.Type() == nil || !v.IsKnown() || v.IsNull() || v.As(&elems) != nil {
 		return 0
 	}
 	return len(elems)
