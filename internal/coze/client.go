@@ -199,7 +199,7 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	defer resp.Body.Close()
-	decoded, alreadyDecoded := resp.Body.(*decodedBody)
+	decoded, alreadyDecoded := resp.Body.(*decodedBody) // by checkRetry, for a 2xx response
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, err)
@@ -209,11 +209,11 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		"method": method, "path": path, "http_status": resp.StatusCode,
 		"attempts": attempts.Load(), "duration_ms": time.Since(start).Milliseconds(),
 	}
-	if alreadyDecoded {
-		err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
-	} else {
-		err = parseResponse(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, out, fields)
+	if !alreadyDecoded {
+		decoded = &decodedBody{}
+		decoded.decodeErr = json.Unmarshal(raw, &decoded.env)
 	}
+	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
 	c.debug(ctx, "Coze API response", fields)
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {

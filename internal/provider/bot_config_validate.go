@@ -181,9 +181,12 @@ func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse
 // as the framework reports them.
 type rawValue struct{ tftypes.Value }
 
+// present reports a known, non-null value.
+func (v rawValue) present() bool { return v.Type() != nil && v.IsKnown() && !v.IsNull() }
+
 func (v rawValue) at(names ...string) rawValue {
 	for _, name := range names {
-		if v.Type() == nil || !v.IsKnown() || v.IsNull() {
+		if !v.present() {
 			return v
 		}
 		var step tftypes.AttributePathStep = tftypes.AttributeName(name)
@@ -203,7 +206,7 @@ func (v rawValue) at(names ...string) rawValue {
 // str is the value's string, or "" when it is null, unknown or not a string.
 func (v rawValue) str() string {
 	var s string
-	if v.Type() == nil || !v.IsKnown() || v.IsNull() || !v.Type().Is(tftypes.String) || v.As(&s) != nil {
+	if !v.present() || !v.Type().Is(tftypes.String) || v.As(&s) != nil {
 		return ""
 	}
 	return s
@@ -212,7 +215,7 @@ func (v rawValue) str() string {
 // length is the number of elements of a known list, set or tuple, else 0.
 func (v rawValue) length() int {
 	var elems []tftypes.Value
-	if v.Type() == nil || !v.IsKnown() || v.IsNull() || v.As(&elems) != nil {
+	if !v.present() || v.As(&elems) != nil {
 		return 0
 	}
 	return len(elems)

@@ -127,9 +127,12 @@ func TestTheFrameworkServerAloneKeepsRequestContexts(t *testing.T) {
 	}
 }
 
-func TestStopProviderStillCancelsARequestInFlight(t *testing.T) {
+// serverWaitingForCancellation serves a resource whose validation signals
+// started and then waits up to 10 s for its context to end; sawErr gets
+// the context's error, or a timeout error.
+func serverWaitingForCancellation() (tfprotov6.ProviderServer, chan struct{}, *atomic.Value) {
 	started := make(chan struct{})
-	var sawErr atomic.Value
+	sawErr := &atomic.Value{}
 	server := NewProtocol6(hookProvider{validate: func(ctx context.Context) {
 		close(started)
 		select {
@@ -139,6 +142,11 @@ func TestStopProviderStillCancelsARequestInFlight(t *testing.T) {
 			sawErr.Store(errors.New("not cancelled within 10s"))
 		}
 	}})()
+	return server, started, sawErr
+}
+
+func TestStopProviderStillCancelsARequestInFlight(t *testing.T) {
+	server, started, sawErr := serverWaitingForCancellation()
 
 	done := make(chan struct{})
 	go func() {
@@ -156,17 +164,7 @@ func TestStopProviderStillCancelsARequestInFlight(t *testing.T) {
 }
 
 func TestTheCallersCancellationReachesTheRequest(t *testing.T) {
-	started := make(chan struct{})
-	var sawErr atomic.Value
-	server := NewProtocol6(hookProvider{validate: func(ctx context.Context) {
-		close(started)
-		select {
-		case <-ctx.Done():
-			sawErr.Store(ctx.Err())
-		case <-time.After(10 * time.Second):
-			sawErr.Store(errors.New("not cancelled within 10s"))
-		}
-	}})()
+	server, started, sawErr := serverWaitingForCancellation()
 
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
