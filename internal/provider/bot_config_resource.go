@@ -27,22 +27,16 @@ const (
 )
 
 // NewBotConfigResource is the coze_bot_config resource.
-func NewBotConfigResource() resource.Resource { return &botConfigResource{} }
-
-type botConfigResource struct {
-	data *providerData
+func NewBotConfigResource() resource.Resource {
+	return &botConfigResource{resourceBase: resourceBase{typeName: "bot_config"}}
 }
 
-func (r *botConfigResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bot_config"
+type botConfigResource struct {
+	resourceBase
 }
 
 func (r *botConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.schemaWithTimeouts(ctx)
-}
-
-func (r *botConfigResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureResource(req, resp)
 }
 
 func (r *botConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -52,7 +46,7 @@ func (r *botConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 				"the bot keeps its current name, prompt, knowledge, plugins, workflows and model settings.")
 		return
 	}
-	requireClientAtPlan(r.data, &resp.Diagnostics)
+	r.requireClientAtPlan(&resp.Diagnostics)
 	planConfigHash(ctx, req, resp)
 }
 

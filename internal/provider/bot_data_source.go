@@ -16,14 +16,12 @@ import (
 var _ datasource.DataSourceWithConfigure = &botDataSource{}
 
 // NewBotDataSource is the coze_bot data source.
-func NewBotDataSource() datasource.DataSource { return &botDataSource{} }
-
-type botDataSource struct {
-	data *providerData
+func NewBotDataSource() datasource.DataSource {
+	return &botDataSource{dataSourceBase: dataSourceBase{typeName: "bot"}}
 }
 
-func (d *botDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bot"
+type botDataSource struct {
+	dataSourceBase
 }
 
 func computedString(desc string) schema.StringAttribute {
@@ -105,12 +103,6 @@ func (d *botDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 				}},
 			},
 		},
-	}
-}
-
-func (d *botDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		d.data = data
 	}
 }
 

@@ -33,10 +33,12 @@ var (
 const maxUnpublishReasonChars = 1024
 
 // NewBotPublishResource is the coze_bot_publish resource.
-func NewBotPublishResource() resource.Resource { return &botPublishResource{} }
+func NewBotPublishResource() resource.Resource {
+	return &botPublishResource{resourceBase: resourceBase{typeName: "bot_publish"}}
+}
 
 type botPublishResource struct {
-	data *providerData
+	resourceBase
 }
 
 type botPublishModel struct {
@@ -47,10 +49,6 @@ type botPublishModel struct {
 	Triggers        types.Map     `tfsdk:"triggers"`
 	UnpublishReason types.String  `tfsdk:"unpublish_reason"`
 	Version         types.String  `tfsdk:"version"`
-}
-
-func (r *botPublishResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bot_publish"
 }
 
 func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -112,15 +110,11 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *botPublishResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureResource(req, resp)
-}
-
 // ModifyPlan keeps the version unless this plan publishes again.
 func (r *botPublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		if !req.Plan.Raw.IsNull() {
-			requireClientAtPlan(r.data, &resp.Diagnostics)
+			r.requireClientAtPlan(&resp.Diagnostics)
 		}
 		return
 	}
@@ -132,7 +126,7 @@ func (r *botPublishResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	version := state.Version
 	if republishes(plan, state) {
-		requireClientAtPlan(r.data, &resp.Diagnostics)
+		r.requireClientAtPlan(&resp.Diagnostics)
 		version = types.StringUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), version)...)

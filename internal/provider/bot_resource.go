@@ -32,10 +32,12 @@ var (
 
 // NewBotResource is the coze_bot resource: it creates a bot, then manages the
 // same settings as coze_bot_config.
-func NewBotResource() resource.Resource { return &botResource{} }
+func NewBotResource() resource.Resource {
+	return &botResource{resourceBase: resourceBase{typeName: "bot"}}
+}
 
 type botResource struct {
-	data *providerData
+	resourceBase
 }
 
 // botSchema is coze_bot_config's schema with a space_id, a required name and
@@ -74,19 +76,11 @@ var botSchema = sync.OnceValue(func() schema.Schema {
 	}
 })
 
-func (r *botResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bot"
-}
-
 func (r *botResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	s := botSchema()
 	s.Attributes = maps.Clone(s.Attributes)
 	s.Attributes["timeouts"] = timeouts.Attributes(ctx, timeoutsOpts)
 	resp.Schema = s
-}
-
-func (r *botResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureResource(req, resp)
 }
 
 func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -100,7 +94,7 @@ func (r *botResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				"the bot stays in its workspace. Delete it in the Coze console if you no longer need it.")
 		return
 	}
-	requireClientAtPlan(r.data, &resp.Diagnostics)
+	r.requireClientAtPlan(&resp.Diagnostics)
 	planConfigHash(ctx, req, resp)
 	if unbound, d := req.Private.GetKey(ctx, privateKeyKnowledgeUnbound); len(unbound) > 0 && !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(d...)
@@ -227,16 +221,4 @@ func updateBot(ctx context.Context, data *providerData, action string, plan, pri
 		summary, detail := describeAPIError(action+" of Coze bot "+body.BotID, client.BaseURL(), err)
 		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
 	}
-}
-
-// configureResource takes the provider's data, as every resource does.
-func configureResource(req resource.ConfigureRequest, resp *resource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-	}
-	return data
 }

@@ -60,14 +60,6 @@ func planConfigHash(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	}
 }
 
-// requireClientAtPlan fails the plan, rather than the apply, when the API
-// cannot be called (no token).
-func requireClientAtPlan(data *providerData, diags *diag.Diagnostics) {
-	if data != nil && data.configErr.HasError() {
-		diags.Append(data.configErr...)
-	}
-}
-
 // readBotInto refreshes a bot's state from the draft: see
 // bot_config_refresh.go for the rules. gone reports a bot that no longer
 // exists, which the caller removes from state.

@@ -27,14 +27,12 @@ const (
 var publishStatuses = []string{"all", "published_online", "published_draft", "unpublished_draft"}
 
 // NewBotsDataSource is the coze_bots data source.
-func NewBotsDataSource() datasource.DataSource { return &botsDataSource{} }
-
-type botsDataSource struct {
-	data *providerData
+func NewBotsDataSource() datasource.DataSource {
+	return &botsDataSource{dataSourceBase: dataSourceBase{typeName: "bots"}}
 }
 
-func (d *botsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bots"
+type botsDataSource struct {
+	dataSourceBase
 }
 
 var listedBotType = map[string]attr.Type{
@@ -79,12 +77,6 @@ func (d *botsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				}},
 			},
 		},
-	}
-}
-
-func (d *botsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		d.data = data
 	}
 }
 

@@ -30,10 +30,12 @@ var (
 )
 
 // NewFileResource is the coze_file resource.
-func NewFileResource() resource.Resource { return &fileResource{} }
+func NewFileResource() resource.Resource {
+	return &fileResource{resourceBase: resourceBase{typeName: "file"}}
+}
 
 type fileResource struct {
-	data *providerData
+	resourceBase
 }
 
 type fileModel struct {
@@ -44,10 +46,6 @@ type fileModel struct {
 	ContentSHA256 types.String `tfsdk:"content_sha256"`
 	Bytes         types.Int64  `tfsdk:"bytes"`
 	CreatedAt     types.Int64  `tfsdk:"created_at"`
-}
-
-func (r *fileResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_file"
 }
 
 func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -107,10 +105,6 @@ func (r *fileResource) ConfigValidators(context.Context) []resource.ConfigValida
 	}
 }
 
-func (r *fileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureResource(req, resp)
-}
-
 // fileContent opens the configured content, once per upload attempt.
 func fileContent(m fileModel) (open func() (io.ReadCloser, error), size int64, err error) {
 	if !m.Source.IsNull() {
@@ -144,7 +138,7 @@ func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() || plan.Source.IsUnknown() || plan.ContentBase64.IsUnknown() {
 		return
 	}
-	requireClientAtPlan(r.data, &resp.Diagnostics)
+	r.requireClientAtPlan(&resp.Diagnostics)
 	open, size, err := fileContent(plan)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the file to upload", err.Error())
