@@ -320,7 +320,8 @@ var timeoutsAttrTypes = attributeTypes(timeouts.Attributes(context.Background(),
 
 var timeoutsOpts = timeouts.Opts{Create: true, Read: true, Update: true}
 
-// resourceSchema adds the per-call parts (timeouts) to the shared schema.
+// schemaWithTimeouts is botConfigSchema with the timeouts attribute, which
+// is built per call.
 func (r *botConfigResource) schemaWithTimeouts(ctx context.Context) schema.Schema {
 	s := botConfigSchema()
 	attrs := make(map[string]schema.Attribute, len(s.Attributes)+1)

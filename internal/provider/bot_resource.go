@@ -218,7 +218,8 @@ func updateBot(ctx context.Context, data *providerData, action string, plan, pri
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
 	if err := client.UpdateBot(ctx, body); err != nil {
-		summary, detail := describeAPIError(action+" of Coze bot "+body.BotID, client.BaseURL(), err)
-		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
+		// Not attached to an attribute: the API's errors name no attribute
+		// of the resource, and bot_id is rarely the one at fault.
+		addAPIError(diags, client, action+" of Coze bot "+body.BotID, err)
 	}
 }
