@@ -47,7 +47,7 @@ func BenchmarkUpdateRequestMapping(b *testing.B) {
 
 func TestReflectionMappingAgreesWithHandMapping(t *testing.T) {
 	plan, state := mappingInputs(t)
-	removed := tfsdk.Plan{Schema: plan.Schema, Raw: botConfigState(t, "7342866800001").Raw} // every setting removed: resets
+	removed := tfsdk.Plan(botConfigState(t, "7342866800001")) // every setting removed: resets
 	for name, p := range map[string]tfsdk.Plan{"update": plan, "removal": removed} {
 		hand, diags := handUpdateRequest(p, state)
 		if diags.HasError() {
@@ -82,7 +82,7 @@ func mappingInputs(tb testing.TB) (tfsdk.Plan, tfsdk.State) {
 	if d := planned.Set(ctx, &m); d.HasError() {
 		tb.Fatal(d)
 	}
-	return tfsdk.Plan{Schema: planned.Schema, Raw: planned.Raw}, state
+	return tfsdk.Plan(planned), state
 }
 
 // handUpdateRequest is what Update does: the plan and the state as object
