@@ -377,6 +377,13 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 func copyRequest(r Request) Request {
 	r.Header = r.Header.Clone()
 	r.Body = bytes.Clone(r.Body)

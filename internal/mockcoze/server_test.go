@@ -1114,6 +1114,14 @@ func TestFaultTimesPrefixMethodAndOrder(t *testing.T) {
 	wantErr(t, call(t, ts, http.MethodGet, "/v1/bots/1", "", ""), http.StatusOK, "5000", "gateway")
 }
 
+func TestClearFaults(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	s.InjectFault(Fault{Path: "/v1/bots/*", Code: 4101, Msg: "no permission", Times: 5})
+	wantErr(t, getBot(t, ts, testBot, "is_published=false"), http.StatusOK, "4101", "no permission")
+	s.ClearFaults()
+	wantOK(t, getBot(t, ts, testBot, "is_published=false"))
+}
+
 func TestFaultDelay(t *testing.T) {
 	s := New(Options{})
 	s.AddBot(testBot)

@@ -56,7 +56,10 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "Publishes a bot's draft with `POST /v1/bot/publish` to one or more channels (connectors). " +
 			"Changing `connector_ids`, `connectors` or `triggers` publishes again, in place; a connector removed from " +
 			"`connector_ids` is unpublished. Destroying the resource unpublishes the bot from every connector with " +
-			"`POST /v1/bots/{bot_id}/unpublish`.",
+			"`POST /v1/bots/{bot_id}/unpublish`.\n\n" +
+			"A refresh that finds the bot unpublished (4015) or unreadable (4006, 4200) removes the resource from the state " +
+			"with a warning, and the next apply publishes again: that creates nothing, and fails with the same error while " +
+			"the token cannot see the bot. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
