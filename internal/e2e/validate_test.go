@@ -63,7 +63,7 @@ resource "coze_bot_config" "b" {
 	}
 
 	for name, parameters := range map[string]string{
-		"typed": `{ thinking_type = "disabled", store = true, caching_expire_time = 3600, caching = { type = "enabled" } }`,
+		"typed":   `{ thinking_type = "disabled", store = true, caching_expire_time = 3600, caching = { type = "enabled" } }`,
 		"strings": `{ thinking_type = "disabled", store = "true", caching_expire_time = "3600", caching = "{\"type\":\"enabled\"}" }`,
 	} {
 		if valid, messages := validate(parameters); !valid {

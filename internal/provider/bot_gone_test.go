@@ -48,10 +48,12 @@ func mockClient(t *testing.T, mock *mockcoze.Server) *coze.Client {
 	return client
 }
 
-// missingErr reads the bot as Read does and returns its 4006/4200 error.
-func missingErr(t *testing.T, client *coze.Client, botID string) error {
+const goneBot = "7342866800042"
+
+// missingErr reads goneBot as Read does and returns its 4006/4200 error.
+func missingErr(t *testing.T, client *coze.Client) error {
 	t.Helper()
-	_, err := client.GetBot(ctx, botID, false)
+	_, err := client.GetBot(ctx, goneBot, false)
 	if !coze.IsNotFound(err) {
 		t.Fatalf("the read must answer 4006 or 4200, got %v", err)
 	}
@@ -76,7 +78,7 @@ func wantAll(t *testing.T, text string, parts ...string) {
 }
 
 func TestBotGone(t *testing.T) {
-	const space, bot = "7341000000000009", "7342866800042"
+	const space, bot = "7341000000000009", goneBot
 	logID := regexp.MustCompile(`logid: +[0-9A-F]{26}`)
 
 	t.Run("listed but unreadable: kept, with an error", func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestBotGone(t *testing.T) {
 		mock.SetUnreadable(bot, true)
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client, bot), &diags) {
+		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
 			t.Fatal("a bot that its workspace still lists was dropped")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
@@ -102,7 +104,7 @@ func TestBotGone(t *testing.T) {
 		mock.AddBotInSpace("7342866800043", space) // another bot: the list is not empty
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if !botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client, bot), &diags) {
+		if !botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
 			t.Fatal("a bot that is neither readable nor listed was kept")
 		}
 		d := onlyDiag(t, diags, diag.SeverityWarning)
@@ -114,7 +116,7 @@ func TestBotGone(t *testing.T) {
 		mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: coze.CodePermissionDenied, Msg: "no listBot permission"})
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client, bot), &diags) {
+		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
 			t.Fatal("dropped although the list could not be read")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
@@ -125,7 +127,7 @@ func TestBotGone(t *testing.T) {
 		mock := mockcoze.New(mockcoze.Options{})
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if !botGone(ctx, client, botConfigState(t, bot), missingErr(t, client, bot), &diags) {
+		if !botGone(ctx, client, botConfigState(t, bot), missingErr(t, client), &diags) {
 			t.Fatal("coze_bot_config kept")
 		}
 		wantAll(t, onlyDiag(t, diags, diag.SeverityWarning).Detail(), bot, "never creates a bot")

@@ -169,7 +169,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 const privateKeyKnowledgeUnbound = "knowledge_unbound"
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.data, "coze_bot", req, resp)
+	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot", req, resp)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

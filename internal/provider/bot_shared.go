@@ -68,21 +68,21 @@ func planConfigHash(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 // leaves the state as it was.
 func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, private interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, setPrivate func(context.Context, string, []byte) diag.Diagnostics, resourceName string) (missing error, diags diag.Diagnostics) {
+}, setPrivate func(context.Context, string, []byte) diag.Diagnostics, resourceName string) (diags diag.Diagnostics, missing error) {
 	prior, d := rootObject(ctx, state.Schema.Type(), state.Raw)
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil, diags
+		return diags, nil
 	}
 	priorAttrs := attrsOf(prior)
 	botID := get[types.String](priorAttrs, "bot_id").ValueString()
 	bot, err := client.GetBot(ctx, botID, false)
 	if coze.IsNotFound(err) {
-		return err, diags
+		return diags, err
 	}
 	if err != nil {
 		addAPIError(&diags, client, "read "+resourceName+" of Coze bot "+botID, err)
-		return nil, diags
+		return diags, nil
 	}
 
 	remote, d := flattenBot(bot)
@@ -96,7 +96,7 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 	remoteObj, d := types.ObjectValue(prior.AttributeTypes(ctx), remote)
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil, diags
+		return diags, nil
 	}
 
 	current := prior
@@ -117,28 +117,25 @@ func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, p
 	}
 	refreshed := refreshValue(path.Empty(), prior, remoteObj)
 	if refreshed.Equal(current) {
-		return nil, diags // no drift: the state stays as it is, without converting it back
+		return diags, nil // no drift: the state stays as it is, without converting it back
 	}
 	diags.Append(state.Set(ctx, refreshed)...)
-	return nil, diags
+	return diags, nil
 }
 
-// readBotResource is Read for coze_bot and coze_bot_config.
-func readBotResource(ctx context.Context, data *providerData, resourceName string, req resource.ReadRequest, resp *resource.ReadResponse) {
-	client, diags := data.apiClient()
-	resp.Diagnostics.Append(diags...)
+// readBotResource is Read for coze_bot and coze_bot_config; client is nil
+// when there is none (the diagnostic is in resp already).
+func readBotResource(ctx context.Context, client *coze.Client, resourceName string, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var t timeouts.Value
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, t.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	resp.State = req.State
-	missing, diags := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, resourceName)
+	diags, missing := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, resourceName)
 	resp.Diagnostics.Append(diags...)
 	if missing != nil && botGone(ctx, client, req.State, missing, &resp.Diagnostics) {
 		resp.State.RemoveResource(ctx)
