@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -203,4 +205,48 @@ func TestAccBotConfig_stringParametersAgainstATypedAPI(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The validator on its own: both typings of each documented key, the limits
+// (0 to 259200, no invented minimum), and errors that name the value.
+func TestModelParametersValidatorAcceptsBothTypings(t *testing.T) {
+	validate := func(raw string) diag.Diagnostics {
+		t.Helper()
+		v, err := jsonToDynamic(json.RawMessage(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := &validator.DynamicResponse{}
+		modelParametersValidator{}.ValidateDynamic(ctx, validator.DynamicRequest{Path: pathParameters, ConfigValue: v}, resp)
+		return resp.Diagnostics
+	}
+	for _, ok := range []string{
+		`{"store":true}`, `{"store":"false"}`,
+		`{"caching_expire_time":0}`, `{"caching_expire_time":"0"}`, `{"caching_expire_time":259200}`, `{"caching_expire_time":"259200"}`, `{"caching_expire_time":3600.0}`,
+		`{"caching":{"type":"enabled"}}`, `{"caching":"{\"type\":\"disabled\"}"}`, `{"caching":{}}`, `{"caching":"{\"ttl\":5}"}`,
+		`{"thinking_type":"auto"}`, `{"vendor":"anything","other":{"a":[1]}}`,
+	} {
+		if d := validate(ok); d.HasError() {
+			t.Errorf("%s rejected: %v", ok, d)
+		}
+	}
+	for bad, want := range map[string]string{
+		`{"store":"yes"}`:                  `store must be true or false, or the string "true" or "false", got: "yes"`,
+		`{"store":"TRUE"}`:                 `got: "TRUE"`,
+		`{"store":0}`:                      `got: 0`,
+		`{"caching_expire_time":-1}`:       `caching_expire_time must be a whole number of seconds from 0 to 259200`,
+		`{"caching_expire_time":"259201"}`: `got: "259201"`,
+		`{"caching_expire_time":"1e3"}`:    `got: "1e3"`,
+		`{"caching_expire_time":"3600.0"}`: `got: "3600.0"`,
+		`{"caching_expire_time":" 60"}`:    `got: " 60"`,
+		`{"caching_expire_time":true}`:     `got: true`,
+		`{"caching":"enabled"}`:            `caching must be an object such as { type = "enabled" }, or a string holding one in JSON`,
+		`{"caching":"{\"type\":\"on\"}"}`:  `caching.type must be one of ["enabled", "disabled"], got: "on"`,
+		`{"caching":{"type":1}}`:           `caching.type must be one of ["enabled", "disabled"], got: 1`,
+		`{"thinking_type":true}`:           `thinking_type must be one of ["enabled", "disabled", "auto"], got: true`,
+	} {
+		if d := validate(bad); !d.HasError() || !strings.Contains(d[0].Detail(), "Attribute model_info_config.parameters.") || !strings.Contains(d[0].Detail(), want) {
+			t.Errorf("%s: got %v, want an error containing %q", bad, d, want)
+		}
+	}
 }

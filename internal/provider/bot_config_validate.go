@@ -80,6 +80,10 @@ func (modelParametersValidator) ValidateDynamic(_ context.Context, req validator
 	}
 	if v, value, ok := decoded("caching_expire_time"); ok {
 		n, isNumber := parameterNumber(value)
+		if s, isString := value.(string); isString {
+			_, err := strconv.ParseInt(s, 10, 64) // a string holds digits, as an integer parser reads them
+			isNumber = isNumber && err == nil
+		}
 		if !isNumber || !n.IsInt() || n.Sign() < 0 || n.Cmp(big.NewFloat(maxCachingExpireSeconds)) > 0 {
 			fail("caching_expire_time", v, `must be a whole number of seconds from 0 to %d (the documented maximum), or a string holding one such as "3600"`,
 				maxCachingExpireSeconds)
