@@ -266,50 +266,48 @@ func TestAccBot_goneFromItsWorkspaceIsCreatedAgain(t *testing.T) {
 	})
 }
 
-// 4100 (authentication) and 4101 (permission) say nothing about the bot:
-// no resource is ever dropped on them, and no list is read.
+// 4100 (authentication), 4101 (permission) and any other error but 4006/4200
+// say nothing about the bot: no resource is ever dropped on them, and no list
+// is read. Each resource alone, so that one's error cannot hide another's drop.
 func TestAccBotResources_authAndPermissionErrorsKeepTheState(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, mockcoze.Options{}, botID)
-	cfg := env.config(botInSpace + `
+	for name, hcl := range map[string]string{
+		"coze_bot.b": botInSpace,
+		"coze_bot_config.c": `
 resource "coze_bot_config" "c" {
   bot_id = "7342866800001"
   name   = "configured"
-}
-resource "coze_bot_publish" "p" {
-  bot_id   = "7342866800001"
-  triggers = { config = coze_bot_config.c.config_hash }
-}`)
-	failReads := func(code int, msg string) func() {
-		return func() {
-			env.mock.ClearFaults()
-			env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots/*", Code: code, Msg: msg, Times: 1000})
-		}
-	}
-	tfresource.Test(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []tfresource.TestStep{
-			{Config: cfg},
-			{PreConfig: failReads(coze.CodeAuthInvalid, "authentication is invalid"), RefreshState: true, ExpectError: regexp.MustCompile(`code: +4100`)},
-			{PreConfig: failReads(coze.CodePermissionDenied, "no permission"), RefreshState: true, ExpectError: regexp.MustCompile(`code: +4101`)},
-			{PreConfig: failReads(coze.CodeBadParameter, "bad parameter"), Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`code: +4000`)},
-			{
-				PreConfig: env.mock.ClearFaults,
-				Config:    cfg,
-				Check: tfresource.ComposeAggregateTestCheckFunc(
-					func(s *terraform.State) error {
-						for _, name := range []string{"coze_bot.b", "coze_bot_config.c", "coze_bot_publish.p"} {
-							if _, ok := s.RootModule().Resources[name]; !ok {
-								return fmt.Errorf("%s was dropped from the state", name)
-							}
-						}
-						return nil
+}`,
+		"coze_bot_publish.p": `resource "coze_bot_publish" "p" { bot_id = "7342866800001" }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockcoze.Options{}, botID)
+			cfg := env.config(hcl)
+			failReads := func(code int, msg string) func() {
+				return func() {
+					env.mock.ClearFaults()
+					env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots/*", Code: code, Msg: msg, Times: 1000})
+				}
+			}
+			tfresource.Test(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []tfresource.TestStep{
+					{Config: cfg},
+					{PreConfig: failReads(coze.CodeAuthInvalid, "authentication is invalid"), RefreshState: true, ExpectError: regexp.MustCompile(`code: +4100`)},
+					{PreConfig: failReads(coze.CodePermissionDenied, "no permission"), RefreshState: true, ExpectError: regexp.MustCompile(`code: +4101`)},
+					{PreConfig: failReads(coze.CodeBadParameter, "bad parameter"), Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`code: +4000`)},
+					{PreConfig: env.mock.ClearFaults, Config: cfg, PlanOnly: true}, // still in the state: nothing to do
+					{
+						Config: cfg,
+						Check: tfresource.ComposeAggregateTestCheckFunc(
+							env.checkRequests(http.MethodPost, "/v1/bot/create", map[bool]int{true: 1}[name == "coze_bot.b"]),
+							env.checkRequests(http.MethodPost, "/v1/bot/publish", map[bool]int{true: 1}[name == "coze_bot_publish.p"]),
+							env.checkRequests(http.MethodGet, "/v1/bots", 0),
+						),
 					},
-					env.checkRequests(http.MethodPost, "/v1/bot/create", 1),
-					env.checkRequests(http.MethodPost, "/v1/bot/publish", 1),
-					env.checkRequests(http.MethodGet, "/v1/bots", 0),
-				),
-			},
-		},
-	})
+				},
+			})
+		})
+	}
 }
