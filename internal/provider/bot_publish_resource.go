@@ -220,15 +220,16 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	bot, err := client.GetBot(ctx, state.BotID.ValueString(), true)
+	// Dropping is safe on an ambiguous 4006/4200: the next apply only
+	// publishes, which creates nothing and fails alike while the bot is unreadable.
 	if coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI) {
-		resp.Diagnostics.AddWarning("Coze bot is no longer published",
-			fmt.Sprintf("Bot %s is not published any more (%v). It was removed from the state; the next apply publishes it again.", state.BotID.ValueString(), err))
+		addRemovedFromStateWarning(&resp.Diagnostics, "Published version of Coze bot", state.BotID.ValueString(), err,
+			"The next apply publishes the bot again.")
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		summary, detail := describeAPIError("read the published version of Coze bot "+state.BotID.ValueString(), client.BaseURL(), err)
-		resp.Diagnostics.AddError(summary, detail)
+		addAPIError(&resp.Diagnostics, client, "read the published version of Coze bot "+state.BotID.ValueString(), err)
 		return
 	}
 	if bot.Version != "" {
