@@ -144,7 +144,11 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		}
 	}
 	if params, stored := mic["parameters"].(map[string]any); stored {
-		modelInfo["parameters"] = deepCopyMap(params)
+		if s.paramStrs {
+			modelInfo["parameters"] = stringValues(params)
+		} else {
+			modelInfo["parameters"] = deepCopyMap(params)
+		}
 	} else {
 		modelInfo["parameters"] = map[string]any{}
 	}
@@ -179,6 +183,39 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		"voice_info_list":         []any{},
 		"default_user_input_type": "text",
 		"media_config":            map[string]any{"is_voice_call_closed": false},
+	}
+}
+
+// stringValues renders parameters as a map of strings, as Coze's OpenAPI spec and SDKs type
+// it: strings as they are, anything else as its JSON text.
+func stringValues(params map[string]any) map[string]any {
+	out := make(map[string]any, len(params))
+	for k, v := range params {
+		if str, isStr := v.(string); isStr {
+			out[k] = str
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		out[k] = string(raw)
+	}
+	return out
+}
+
+// SetUnreadable makes GET /v1/bots/{bot_id} answer 4006 ("invalid bot id or no permission")
+// for the bot while the bot list and every other endpoint go on as before: what a token of
+// another account or site, or one that lost getMetadata, sees of a bot that exists.
+// Unknown bots are ignored.
+func (s *Server) SetUnreadable(botID string, unreadable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b, ok := s.bots[botID]; ok {
+		b.unreadable = unreadable
 	}
 }
 

@@ -73,6 +73,7 @@ const (
 	codeOK           = 0
 	codeInvalidParam = 4000
 	codePathNotFound = 4004
+	codeInvalidBot   = 4006
 	codeUnpublished  = 4015
 	codeRateLimited  = 4020
 	codeAuth         = 4100
@@ -91,6 +92,12 @@ type Options struct {
 	// (Prologue, SuggestedQuestions, OnboardingMode, ...) like the example in Coze's doc.
 	// The default is snake_case (prologue, suggested_questions).
 	OnboardingPascalCase bool
+	// ParametersAsStrings makes retrieve answer model_info.parameters as a map of strings,
+	// as Coze's OpenAPI spec and SDKs type it: a string stays as stored, any other value
+	// is JSON-encoded (true -> "true", 3600 -> "3600", {"type":"enabled"} ->
+	// "{\"type\":\"enabled\"}"). The default answers the values as stored, as the docs
+	// type them.
+	ParametersAsStrings bool
 	// StrictFields: nil or true rejects unknown JSON fields in the update body with code
 	// 4000 naming the field (at any level except inside model_info_config.parameters,
 	// which is an open map); false ignores (and does not store) them.
@@ -152,6 +159,7 @@ type Server struct {
 	token     string
 	strict    bool
 	pascal    bool
+	paramStrs bool
 	maxUpload int64
 	logf      func(format string, args ...any)
 	logSeed   uint64
@@ -191,6 +199,10 @@ type bot struct {
 	draftRev     uint64
 	publishedRev uint64
 
+	// unreadable makes retrieve answer 4006 while the list still shows the bot; see
+	// SetUnreadable.
+	unreadable bool
+
 	draft map[string]any
 }
 
@@ -208,6 +220,7 @@ func New(opts Options) *Server {
 		files:  map[string]*storedFile{},
 
 		maxUpload:  opts.MaxUploadBytes,
+		paramStrs:  opts.ParametersAsStrings,
 		nextBotID:  firstCreatedBotID,
 		nextFileID: firstFileID,
 	}
@@ -362,6 +375,13 @@ func (s *Server) InjectFault(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
 }
 
 func copyRequest(r Request) Request {
@@ -713,6 +733,9 @@ func (s *Server) handleRetrieve(botID string, q map[string][]string) reply {
 	b, found := s.bots[botID]
 	if !found {
 		return notFound(botID)
+	}
+	if b.unreadable {
+		return fail(http.StatusOK, codeInvalidBot, fmt.Sprintf("invalid bot id %s: the bot does not exist, was deleted, or you have no permission", botID))
 	}
 	if !published {
 		return ok(s.botInfo(botID, b, b.draft, b.updateTime))

@@ -74,7 +74,7 @@ func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.data, "coze_bot_config", req, resp)
+	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot_config", req, resp)
 }
 
 func (r *botConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

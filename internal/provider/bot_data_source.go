@@ -111,8 +111,7 @@ func (d *botDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	var published types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("is_published"), &published)...)
-	client, diags := d.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := d.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
