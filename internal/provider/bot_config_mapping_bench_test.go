@@ -239,8 +239,16 @@ func reflectModelInfoConfig(ctx context.Context, planObj, priorObj types.Object,
 func reflectSuggestReplyInfo(ctx context.Context, planObj, priorObj types.Object, diags *diag.Diagnostics) *coze.SuggestReplyInfo {
 	plan := reflectObjectAs[suggestReplyInfoModel](ctx, planObj, diags)
 	prior := reflectObjectAs[suggestReplyInfoModel](ctx, priorObj, diags)
+	leftMode := plan.ReplyMode
+	if leftMode.IsNull() {
+		leftMode = prior.ReplyMode
+	}
+	var resetPrompt *string
+	if !leftMode.IsNull() && !leftMode.IsUnknown() && leftMode.ValueString() != "customized" {
+		resetPrompt = &resetEmptyString
+	}
 	return nilIfEmpty(&coze.SuggestReplyInfo{
-		ReplyMode:        pick(plan.ReplyMode, prior.ReplyMode, types.String.ValueString, &resetReplyMode),
-		CustomizedPrompt: pick(plan.CustomizedPrompt, prior.CustomizedPrompt, types.String.ValueString, &resetEmptyString),
+		ReplyMode:        pick(plan.ReplyMode, prior.ReplyMode, types.String.ValueString, nil),
+		CustomizedPrompt: pick(plan.CustomizedPrompt, prior.CustomizedPrompt, types.String.ValueString, resetPrompt),
 	})
 }
