@@ -19,17 +19,18 @@ func responseWithRetryAfter(value string) *http.Response {
 	return resp
 }
 
-// clientBackoff is the backoff NewClient configures, not the package function.
-func clientBackoff(t *testing.T, waitMin, waitMax time.Duration) func(attempt int, resp *http.Response) time.Duration {
+// clientBackoff is the backoff NewClient configures (not the package
+// function), with RetryWaitMin 1s and RetryWaitMax 30s.
+func clientBackoff(t *testing.T) func(attempt int, resp *http.Response) time.Duration {
 	t.Helper()
-	c := newTestClient(t, "https://api.coze.cn", func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = waitMin, waitMax })
+	c := newTestClient(t, "https://api.coze.cn", func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = time.Second, 30*time.Second })
 	return func(attempt int, resp *http.Response) time.Duration {
 		return c.http.Backoff(c.http.RetryWaitMin, c.http.RetryWaitMax, attempt, resp)
 	}
 }
 
 func TestBackoffHonoursRetryAfterSeconds(t *testing.T) {
-	backoff := clientBackoff(t, time.Second, 30*time.Second)
+	backoff := clientBackoff(t)
 	// Without the header, the first retries wait at most 2 s (jitter up to
 	// min << attempt): 7 s and 20 s can only come from Retry-After.
 	for _, tc := range []struct {
@@ -43,7 +44,7 @@ func TestBackoffHonoursRetryAfterSeconds(t *testing.T) {
 }
 
 func TestBackoffHonoursRetryAfterHTTPDate(t *testing.T) {
-	backoff := clientBackoff(t, time.Second, 30*time.Second)
+	backoff := clientBackoff(t)
 	// An HTTP date has whole seconds: 15 s ahead is between 14 and 15 s away.
 	date := time.Now().Add(15 * time.Second).UTC().Format(http.TimeFormat)
 	if got := backoff(1, responseWithRetryAfter(date)); got < 13*time.Second || got > 15*time.Second {
@@ -56,7 +57,7 @@ func TestBackoffHonoursRetryAfterHTTPDate(t *testing.T) {
 }
 
 func TestBackoffCapsRetryAfterAtRetryWaitMax(t *testing.T) {
-	backoff := clientBackoff(t, time.Second, 30*time.Second)
+	backoff := clientBackoff(t)
 	if got := backoff(1, responseWithRetryAfter("3600")); got != 30*time.Second {
 		t.Errorf("Retry-After: 3600 waited %v, want the cap of 30s", got)
 	}
@@ -69,7 +70,7 @@ func TestBackoffCapsRetryAfterAtRetryWaitMax(t *testing.T) {
 // Without a usable header the wait is exponential with jitter: within
 // [min/2, min << attempt], and never above the cap.
 func TestBackoffWithoutRetryAfterIsBoundedJitter(t *testing.T) {
-	backoff := clientBackoff(t, time.Second, 30*time.Second)
+	backoff := clientBackoff(t)
 	for _, header := range []string{"", "soon"} {
 		for attempt := range 10 {
 			ceiling := min(time.Second<<attempt, 30*time.Second)

@@ -146,6 +146,10 @@ func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, e
 	return &list, nil
 }
 
+// ErrPaging marks a listing that ListAllBots gave up on: too many pages, or
+// an API that ignores the page number. The API itself answered without error.
+var ErrPaging = errors.New("paging")
+
 // DefaultListPageSize is the documented default page size of GET /v1/bots;
 // no maximum is documented.
 const DefaultListPageSize = 20
@@ -165,8 +169,8 @@ func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages 
 	items := []BotListItem{}
 	for page := 1; ; page++ {
 		if page > maxPages {
-			return nil, fmt.Errorf("list bots of workspace %s: more than %d pages of %d bots; narrow the listing (publish_status)",
-				req.WorkspaceID, maxPages, req.PageSize)
+			return nil, fmt.Errorf("list bots of workspace %s: more than %d pages of %d bots; narrow the listing (publish_status) (%w)",
+				req.WorkspaceID, maxPages, req.PageSize, ErrPaging)
 		}
 		req.PageNum = page
 		list, err := c.ListBots(ctx, req)
@@ -186,7 +190,7 @@ func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages 
 		}
 		if added == 0 {
 			return nil, fmt.Errorf("list bots of workspace %s: page %d repeats bots of earlier pages and lists no new one; "+
-				"the API seems to ignore the page number", req.WorkspaceID, page)
+				"the API seems to ignore the page number (%w)", req.WorkspaceID, page, ErrPaging)
 		}
 	}
 }

@@ -131,20 +131,22 @@ func TestGetBotReadsTheReadOnlyDetails(t *testing.T) {
 	if *bot.FolderID != "7523" || *bot.OwnerUserID != "3290" || *bot.DefaultUserInputType != "voice" {
 		t.Errorf("ids = %v %v %v", *bot.FolderID, *bot.OwnerUserID, *bot.DefaultUserInputType)
 	}
-	if v := bot.Variables.Value; len(v) != 1 || v[0] != (Variable{"name", "custom", "d", "x", true, false}) {
+	if v := bot.Variables.Value; len(v) != 1 || *v[0].Keyword != "name" || *v[0].Channel != "custom" || *v[0].DefaultValue != "x" ||
+		!*v[0].Enable || *v[0].PromptEnable || v[0].Description == nil {
 		t.Errorf("variables = %+v", v)
 	}
-	if sc := bot.ShortcutCommands.Value; len(sc) != 1 || sc[0].Tool.Type != "plugin" || !sc[0].Components[0].IsHide || sc[0].Components[0].Options[0] != "a" {
+	if sc := bot.ShortcutCommands.Value; len(sc) != 1 || *sc[0].Tool.Type != "plugin" || !*sc[0].Components[0].IsHide ||
+		sc[0].Components[0].Options[0] != "a" || sc[0].Description != nil {
 		t.Errorf("shortcut_commands = %+v", sc)
 	}
-	if v := bot.VoiceInfoList.Value; len(v) != 1 || v[0].VoiceID != "7468" {
+	if v := bot.VoiceInfoList.Value; len(v) != 1 || *v[0].VoiceID != "7468" {
 		t.Errorf("voice_info_list = %+v", v)
 	}
 	if m := bot.MediaConfig; !m.Present || !*m.Value.IsVoiceCallClosed {
 		t.Errorf("media_config = %+v", m)
 	}
 	web := bot.BackgroundImageInfo.Value.WebBackgroundImage
-	if web == nil || web.ImageURL != "u" || *web.CanvasPosition.Top != 1.5 || *web.GradientPosition.Right != 800 || bot.BackgroundImageInfo.Value.MobileBackgroundImage != nil {
+	if web == nil || *web.ImageURL != "u" || web.ThemeColor != nil || *web.CanvasPosition.Top != 1.5 || *web.GradientPosition.Right != 800 || bot.BackgroundImageInfo.Value.MobileBackgroundImage != nil {
 		t.Errorf("background_image_info = %+v", bot.BackgroundImageInfo.Value)
 	}
 }

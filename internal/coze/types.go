@@ -195,7 +195,7 @@ func (l *Lenient[T]) UnmarshalJSON(data []byte) error {
 	l.Present = string(bytes.TrimSpace(data)) != "null"
 	if err := json.Unmarshal(data, &value); err != nil {
 		l.Err = err
-		return nil
+		return nil //nolint:nilerr // kept in Err: one odd field must not fail the whole answer
 	}
 	l.Value, l.Err = value, nil
 	return nil
@@ -203,49 +203,49 @@ func (l *Lenient[T]) UnmarshalJSON(data []byte) error {
 
 // Variable is a user variable of the bot.
 type Variable struct {
-	Keyword      string `json:"keyword"`
-	Channel      string `json:"channel"`
-	Description  string `json:"description"`
-	DefaultValue string `json:"default_value"`
-	Enable       bool   `json:"enable"`
-	PromptEnable bool   `json:"prompt_enable"`
+	Keyword      *string `json:"keyword"`
+	Channel      *string `json:"channel"`
+	Description  *string `json:"description"`
+	DefaultValue *string `json:"default_value"`
+	Enable       *bool   `json:"enable"`
+	PromptEnable *bool   `json:"prompt_enable"`
 }
 
 // ShortcutCommand is a shortcut of the bot's chat input.
 type ShortcutCommand struct {
-	ID            string                     `json:"id"`
-	Name          string                     `json:"name"`
-	Command       string                     `json:"command"`
-	Description   string                     `json:"description"`
-	QueryTemplate string                     `json:"query_template"`
-	IconURL       string                     `json:"icon_url"`
-	AgentID       string                     `json:"agent_id"`
+	ID            *string                    `json:"id"`
+	Name          *string                    `json:"name"`
+	Command       *string                    `json:"command"`
+	Description   *string                    `json:"description"`
+	QueryTemplate *string                    `json:"query_template"`
+	IconURL       *string                    `json:"icon_url"`
+	AgentID       *string                    `json:"agent_id"`
 	Tool          *ShortcutCommandTool       `json:"tool"`
 	Components    []ShortcutCommandComponent `json:"components"`
 }
 
 // ShortcutCommandTool is the plugin or workflow a shortcut calls.
 type ShortcutCommandTool struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
+	Name *string `json:"name"`
+	Type *string `json:"type"`
 }
 
 // ShortcutCommandComponent is one input of a shortcut (in the spec and the
 // doc's example, not in the doc's table).
 type ShortcutCommandComponent struct {
-	Name          string   `json:"name"`
-	Description   string   `json:"description"`
-	Type          string   `json:"type"`
-	ToolParameter string   `json:"tool_parameter"`
-	DefaultValue  string   `json:"default_value"`
-	IsHide        bool     `json:"is_hide"`
+	Name          *string  `json:"name"`
+	Description   *string  `json:"description"`
+	Type          *string  `json:"type"`
+	ToolParameter *string  `json:"tool_parameter"`
+	DefaultValue  *string  `json:"default_value"`
+	IsHide        *bool    `json:"is_hide"`
 	Options       []string `json:"options"`
 }
 
 // Voice is a voice the bot speaks with.
 type Voice struct {
-	VoiceID      string `json:"voice_id"`
-	LanguageCode string `json:"language_code"`
+	VoiceID      *string `json:"voice_id"`
+	LanguageCode *string `json:"language_code"`
 }
 
 // MediaConfig is the bot's voice-call setting.
@@ -262,9 +262,9 @@ type BackgroundImageInfo struct {
 // BackgroundImage is one background picture and its placement.
 // origin_image_url is only in the doc's example.
 type BackgroundImage struct {
-	ImageURL         string            `json:"image_url"`
-	OriginImageURL   string            `json:"origin_image_url"`
-	ThemeColor       string            `json:"theme_color"`
+	ImageURL         *string           `json:"image_url"`
+	OriginImageURL   *string           `json:"origin_image_url"`
+	ThemeColor       *string           `json:"theme_color"`
 	CanvasPosition   *CanvasPosition   `json:"canvas_position"`
 	GradientPosition *GradientPosition `json:"gradient_position"`
 }

@@ -17,11 +17,11 @@ import (
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
 )
 
-// writeIcon writes the one-pixel PNG into a temporary directory.
-func writeIcon(t *testing.T, name string) (path string, content []byte) {
+// writeIcon writes the one-pixel PNG as icon.png into a temporary directory.
+func writeIcon(t *testing.T) (path string, content []byte) {
 	t.Helper()
 	content, _ = base64.StdEncoding.DecodeString(onePixelPNG)
-	path = filepath.Join(t.TempDir(), name)
+	path = filepath.Join(t.TempDir(), "icon.png")
 	if err := os.WriteFile(path, content, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func (e *testEnv) checkUploads(want int) resource.TestCheckFunc {
 func TestAccFile_fileGoneFromTheAPIIsUploadedAgain(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{}, botID)
-	icon, _ := writeIcon(t, "icon.png")
+	icon, _ := writeIcon(t)
 	cfg := env.config(fmt.Sprintf(`
 resource "coze_file" "icon" {
   source = %q
@@ -102,7 +102,7 @@ resource "coze_bot_config" "b" {
 func TestAccFile_refreshErrorsKeepTheFile(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	icon, _ := writeIcon(t, "icon.png")
+	icon, _ := writeIcon(t)
 	cfg := env.config(fmt.Sprintf(`resource "coze_file" "icon" {
   source = %q
 }`, icon))
@@ -138,7 +138,7 @@ func TestAccFile_refreshErrorsKeepTheFile(t *testing.T) {
 func TestAccFile_import(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	icon, _ := writeIcon(t, "icon.png")
+	icon, _ := writeIcon(t)
 	cfg := env.config(fmt.Sprintf(`resource "coze_file" "icon" {
   source = %q
 }`, icon))
@@ -166,7 +166,7 @@ func TestAccFile_import(t *testing.T) {
 func TestAccFile_importThenApplyAdoptsOrUploads(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	icon, png := writeIcon(t, "icon.png")
+	icon, png := writeIcon(t)
 	same := env.mock.AddFile("icon.png", png)
 	other := env.mock.AddFile("icon.png", append(png, 0, 0))
 	cfg := env.config(fmt.Sprintf(`
