@@ -112,8 +112,7 @@ func TestAccFile_refreshErrorsKeepTheFile(t *testing.T) {
 		{Status: 401, Code: 4100, Msg: "authentication is invalid"},
 		{Code: 4006, Msg: "invalid id"},
 		{Code: 4000, Msg: "file_id invalid"},
-		{Status: 503, Code: 5000, Msg: "busy", Times: 3}, // every attempt (max_retries = 2)
-		{Status: 502, RawBody: "<html>bad gateway</html>", Times: 3},
+		{Status: 502, RawBody: "<html>bad gateway</html>", Times: 3}, // every attempt (max_retries = 2)
 	} {
 		fault.Path = "/v1/files/retrieve"
 		want := fmt.Sprintf(`(?s)Cannot read Coze file \d+.*code:\s+%d.*logid:`, fault.Code)
