@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,16 +41,17 @@ type fileResource struct {
 }
 
 type fileModel struct {
-	ID            types.String `tfsdk:"id"`
-	Source        types.String `tfsdk:"source"`
-	ContentBase64 types.String `tfsdk:"content_base64"`
-	FileName      types.String `tfsdk:"file_name"`
-	ContentSHA256 types.String `tfsdk:"content_sha256"`
-	Bytes         types.Int64  `tfsdk:"bytes"`
-	CreatedAt     types.Int64  `tfsdk:"created_at"`
+	ID            types.String   `tfsdk:"id"`
+	Source        types.String   `tfsdk:"source"`
+	ContentBase64 types.String   `tfsdk:"content_base64"`
+	FileName      types.String   `tfsdk:"file_name"`
+	ContentSHA256 types.String   `tfsdk:"content_sha256"`
+	Bytes         types.Int64    `tfsdk:"bytes"`
+	CreatedAt     types.Int64    `tfsdk:"created_at"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *fileResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplaceIf(replaceUnlessImported,
 		"Changing it uploads the file again, except on the first apply after an import.",
 		"Changing it uploads the file again, except on the first apply after an import.")}
@@ -99,6 +101,7 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Upload time, unix seconds.",
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true}),
 		},
 	}
 }
@@ -227,8 +230,9 @@ func hashContent(open func() (io.ReadCloser, error)) (string, error) {
 func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan fileModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -272,11 +276,11 @@ func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var state fileModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.client(&resp.Diagnostics)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
-	defer cancel()
 	id := state.ID.ValueString()
 	file, err := client.RetrieveFile(ctx, id)
 	if apiErr, ok := coze.AsAPIError(err); ok && apiErr.Code == coze.CodeNotFound {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -205,4 +206,30 @@ resource "coze_file" "other" {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// timeouts.read bounds the retrieve of a refresh; running out is an error
+// that keeps the file in state.
+func TestAccFile_readTimeout(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	icon, _ := writeIcon(t)
+	cfg := env.config(fmt.Sprintf(`resource "coze_file" "icon" {
+  source   = %q
+  timeouts = { read = "1s" }
+}`, icon))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/files/retrieve", Delay: 10 * time.Second})
+				},
+				RefreshState: true,
+				ExpectError:  regexp.MustCompile(`(?s)Cannot read Coze file \d+.*deadline exceeded`),
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
 }
