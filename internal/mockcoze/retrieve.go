@@ -169,7 +169,7 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		"update_time":             updateTime,
 		"version":                 b.version,
 		"bot_mode":                0,
-		"folder_id":               "",
+		"folder_id":               strAt(cfg, "folder_id"),
 		"owner_user_id":           mockOwnerID,
 		"prompt_info":             promptInfo,
 		"onboarding_info":         onboarding,
@@ -178,11 +178,33 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		"workflow_info_list":      workflows,
 		"model_info":              modelInfo,
 		"suggest_reply_info":      map[string]any{"reply_mode": replyMode, "customized_prompt": strAt(sr, "customized_prompt")},
-		"variables":               []any{},
-		"shortcut_commands":       []any{},
-		"voice_info_list":         []any{},
-		"default_user_input_type": "text",
-		"media_config":            map[string]any{"is_voice_call_closed": false},
+		"variables":               uiSetting(cfg, "variables", []any{}),
+		"shortcut_commands":       uiSetting(cfg, "shortcut_commands", []any{}),
+		"voice_info_list":         uiSetting(cfg, "voice_info_list", []any{}),
+		"default_user_input_type": uiSetting(cfg, "default_user_input_type", "text"),
+		"media_config":            uiSetting(cfg, "media_config", map[string]any{"is_voice_call_closed": false}),
+		"background_image_info": uiSetting(cfg, "background_image_info", map[string]any{
+			"web_background_image": noBackgroundImage(), "mobile_background_image": noBackgroundImage(),
+		}),
+	}
+}
+
+// uiSetting is a setting that only the Coze UI changes (variables, shortcuts, voices, the
+// background, ...): what EditDraft stored under its retrieve name, else the value retrieve
+// shows for a bot that never set it.
+func uiSetting(cfg map[string]any, key string, unset any) any {
+	if v, stored := cfg[key]; stored && v != nil {
+		return deepCopy(v)
+	}
+	return unset
+}
+
+// noBackgroundImage is a background_image_info entry of a bot without a background, as in
+// the doc's example.
+func noBackgroundImage() map[string]any {
+	return map[string]any{
+		"image_url": "", "origin_image_url": "", "theme_color": "",
+		"canvas_position": map[string]any{}, "gradient_position": map[string]any{},
 	}
 }
 

@@ -8,6 +8,7 @@
 //	GET  /v1/bots/{bot_id}             read the draft (?is_published=false) or the published version
 //	GET  /v1/bots?workspace_id=...     list the bots of a space, by publish status
 //	POST /v1/files/upload              upload one file (multipart/form-data), e.g. a bot icon
+//	GET  /v1/files/retrieve?file_id=   read an uploaded file's details
 //
 // The acceptance tests run real Terraform against it through net/http/httptest, and
 // cmd/coze-mock serves it on a loopback port for demos.
@@ -110,6 +111,14 @@ type Options struct {
 	// 0 means DefaultMaxUploadBytes. The 15 MB body limit of the JSON endpoints does not
 	// apply to uploads.
 	MaxUploadBytes int64
+	// ListTotalCountsPage makes GET /v1/bots answer total as the number of bots on the page,
+	// as the doc defines it ("the number of bots returned"); by default total counts every
+	// matching bot, as the SDKs read it.
+	ListTotalCountsPage bool
+	// EchoAuthorization makes every JSON answer carry the request's Authorization header
+	// (token included) in detail.request_authorization, like a debugging gateway: a test
+	// of the client's log masking. Never set it outside tests.
+	EchoAuthorization bool
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -161,6 +170,8 @@ type Server struct {
 	pascal    bool
 	paramStrs bool
 	maxUpload int64
+	pageTotal bool
+	echoAuth  bool
 	logf      func(format string, args ...any)
 	logSeed   uint64
 	logSeq    atomic.Uint64
@@ -223,6 +234,8 @@ func New(opts Options) *Server {
 		paramStrs:  opts.ParametersAsStrings,
 		nextBotID:  firstCreatedBotID,
 		nextFileID: firstFileID,
+		pageTotal:  opts.ListTotalCountsPage,
+		echoAuth:   opts.EchoAuthorization,
 	}
 	if s.token == "" {
 		s.token = DefaultToken
@@ -399,7 +412,8 @@ type reply struct {
 	rawHTML    string
 	retryAfter string
 	allow      string
-	dropped    bool // the client went away during a fault's delay: nothing is written
+	echo       string // Options.EchoAuthorization: the request's Authorization header
+	dropped    bool   // the client went away during a fault's delay: nothing is written
 }
 
 type envelope struct {
@@ -410,7 +424,8 @@ type envelope struct {
 }
 
 type detail struct {
-	LogID string `json:"logid"`
+	LogID                string `json:"logid"`
+	RequestAuthorization string `json:"request_authorization,omitempty"`
 }
 
 func ok(data any) reply { return reply{status: http.StatusOK, code: codeOK, data: data} }
@@ -468,6 +483,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !served {
 		rep = s.route(r, body, readErr, stream)
+	}
+	if s.echoAuth {
+		rep.echo = r.Header.Get("Authorization")
 	}
 	s.write(w, logid, rep)
 	if s.logf != nil {
@@ -561,6 +579,8 @@ func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Re
 		method, handle = http.MethodPost, func() reply { return s.handlePublish(body) }
 	case path == "/v1/bots":
 		method, handle = http.MethodGet, func() reply { return s.handleList(r.URL.Query()) }
+	case path == fileRetrievePath:
+		method, handle = http.MethodGet, func() reply { return s.handleFileRetrieve(r.URL.Query()) }
 	case path == uploadPath:
 		method, handle = http.MethodPost, func() reply {
 			return s.handleUpload(r.Header.Get("Content-Type"), len(body) == 0, stream)
@@ -617,7 +637,7 @@ func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid}}); err != nil {
+	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}); err != nil {
 		buf.Reset()
 		fmt.Fprintf(&buf, `{"code":5000,"msg":%q,"detail":{"logid":%q}}`, "mock encoding error: "+err.Error(), logid)
 		rep.status = http.StatusInternalServerError

@@ -733,7 +733,7 @@ func TestRetrieveShape(t *testing.T) {
 	r := getBot(t, ts, testBot, "is_published=false")
 	wantOK(t, r)
 	d := r.data()
-	wantKeys := []string{"bot_id", "bot_mode", "create_time", "default_user_input_type", "description", "folder_id",
+	wantKeys := []string{"background_image_info", "bot_id", "bot_mode", "create_time", "default_user_input_type", "description", "folder_id",
 		"icon_url", "knowledge", "media_config", "model_info", "name", "onboarding_info", "owner_user_id",
 		"plugin_info_list", "prompt_info", "shortcut_commands", "suggest_reply_info", "update_time", "variables",
 		"version", "voice_info_list", "workflow_info_list"}
@@ -817,6 +817,9 @@ func TestRetrieveShape(t *testing.T) {
 		t.Fatalf("workflow icon_url = %q", u)
 	}
 	assertJSON(t, d["media_config"], `{"is_voice_call_closed":false}`)
+	assertJSON(t, d["background_image_info"], `{
+		"web_background_image":{"image_url":"","origin_image_url":"","theme_color":"","canvas_position":{},"gradient_position":{}},
+		"mobile_background_image":{"image_url":"","origin_image_url":"","theme_color":"","canvas_position":{},"gradient_position":{}}}`)
 	for _, k := range []string{"variables", "shortcut_commands", "voice_info_list"} {
 		if !bytes.Contains(r.raw, []byte(`"`+k+`":[]`)) {
 			t.Fatalf("%s is not []: %s", k, r.raw)
@@ -1350,5 +1353,50 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	}
 	if limited == 0 || s.RateLimited() != limited {
 		t.Errorf("limited %d requests, counter says %d", limited, s.RateLimited())
+	}
+}
+
+// Settings that only the Coze UI makes (EditDraft) come back from retrieve
+// under their documented names; folder_id also in the list.
+func TestRetrieveShowsSettingsMadeInTheUI(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	s.EditDraft(testBot, func(d map[string]any) {
+		d["folder_id"] = "7523161255335420"
+		d["default_user_input_type"] = "voice"
+		d["variables"] = []any{map[string]any{"keyword": "name", "channel": "custom", "description": "user name",
+			"default_value": "", "enable": true, "prompt_enable": true}}
+		d["voice_info_list"] = []any{map[string]any{"voice_id": "7468512265134800000", "language_code": "zh"}}
+		d["media_config"] = map[string]any{"is_voice_call_closed": true}
+	})
+	r := getBot(t, ts, testBot, "is_published=false")
+	wantOK(t, r)
+	d := r.data()
+	if d["folder_id"] != "7523161255335420" || d["default_user_input_type"] != "voice" {
+		t.Fatalf("folder_id, default_user_input_type: %s", r.raw)
+	}
+	assertJSON(t, d["variables"], `[{"keyword":"name","channel":"custom","description":"user name","default_value":"","enable":true,"prompt_enable":true}]`)
+	assertJSON(t, d["voice_info_list"], `[{"voice_id":"7468512265134800000","language_code":"zh"}]`)
+	assertJSON(t, d["media_config"], `{"is_voice_call_closed":true}`)
+	assertJSON(t, d["shortcut_commands"], `[]`)
+	list := call(t, ts, http.MethodGet, "/v1/bots?workspace_id="+DefaultSpaceID+"&publish_status=all", goodAuth, "")
+	wantOK(t, list)
+	if item := list.data()["items"].([]any)[0].(map[string]any); item["folder_id"] != "7523161255335420" {
+		t.Fatalf("list item folder_id: %s", list.raw)
+	}
+}
+
+// EchoAuthorization puts the request's Authorization header into every
+// JSON answer, errors included; by default no answer carries it.
+func TestEchoAuthorization(t *testing.T) {
+	_, plain := newTS(t, Options{}, testBot)
+	if r := getBot(t, plain, testBot, "is_published=false"); bytes.Contains(r.raw, []byte(DefaultToken)) {
+		t.Fatalf("the token is echoed without the option: %s", r.raw)
+	}
+	_, echo := newTS(t, Options{EchoAuthorization: true}, testBot)
+	for _, r := range []resp{getBot(t, echo, testBot, "is_published=false"), getBot(t, echo, "7342866809999", "")} {
+		d, _ := r.env["detail"].(map[string]any)
+		if d["request_authorization"] != goodAuth {
+			t.Fatalf("detail = %v, want request_authorization %q", d, goodAuth)
+		}
 	}
 }

@@ -142,7 +142,7 @@ func TestBotGone(t *testing.T) {
 func TestBotListedReadsEveryPage(t *testing.T) {
 	const space = "7341000000000009"
 	mock := mockcoze.New(mockcoze.Options{})
-	for i := range 2 * listPageSize {
+	for i := range 2 * coze.DefaultListPageSize {
 		mock.AddBotInSpace(fmt.Sprint(7342866800100+i), space)
 	}
 	client := mockClient(t, mock)

@@ -177,7 +177,7 @@ func botGone(ctx context.Context, client *coze.Client, state tfsdk.State, missin
 	if errors.Is(err, errListTooLong) {
 		diags.AddError("Cannot confirm that Coze bot "+botID.ValueString()+" is gone",
 			fmt.Sprintf("Reading the bot failed (%v), and workspace %s has more than %d bots, too many to check whether it still lists this one. %s "+
-				"If the bot is gone, remove it from the state with terraform state rm.", missing, spaceID.ValueString(), listPageSize*listMaxPages, kept))
+				"If the bot is gone, remove it from the state with terraform state rm.", missing, spaceID.ValueString(), coze.DefaultListPageSize*listMaxPages, kept))
 		return false
 	}
 	if err != nil {
@@ -201,31 +201,26 @@ func botGone(ctx context.Context, client *coze.Client, state tfsdk.State, missin
 	return true
 }
 
-// botListed reports whether the workspace lists the bot. It reads
-// GET /v1/bots?publish_status=all page by page until the bot shows up or a
-// page comes back short or empty; total is not trusted, as the doc defines
-// it as the number of bots returned.
+// botListed reports whether the workspace lists the bot, reading every page
+// of GET /v1/bots?publish_status=all (see coze.ListAllBots for why total is
+// not trusted).
 func botListed(ctx context.Context, client *coze.Client, spaceID, botID string) (bool, error) {
-	for page := 1; page <= listMaxPages; page++ {
-		list, err := client.ListBots(ctx, coze.ListBotsRequest{
-			WorkspaceID: spaceID, PublishStatus: "all", PageNum: page, PageSize: listPageSize,
-		})
-		if err != nil {
-			return false, err
-		}
-		for _, b := range list.Items {
-			if b.ID == botID {
-				return true, nil
-			}
-		}
-		if len(list.Items) < listPageSize {
-			return false, nil
+	bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
+	if errors.Is(err, coze.ErrPaging) {
+		return false, errListTooLong
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, b := range bots {
+		if b.ID == botID {
+			return true, nil
 		}
 	}
-	return false, errListTooLong
+	return false, nil
 }
 
-var errListTooLong = errors.New("the workspace lists more bots than the provider reads")
+var errListTooLong = errors.New("the workspace lists more bots than the provider reads, or pages without end")
 
 // updateBotResource is Update for coze_bot and coze_bot_config: it sends the
 // plan, with resets for removed attributes, and makes it the new state. On
