@@ -231,10 +231,11 @@ func jsonDepth(raw []byte, limit int) int {
 	return deepest
 }
 
-// checkToken refuses a token that cannot be a Coze token: HTTP would reject
+// CheckToken refuses a token that cannot be a Coze token: HTTP would reject
 // control characters in the header (as a network error), and no Coze token
-// contains white space. The token itself is never part of the error.
-func checkToken(token string) error {
+// contains white space. The token itself is never part of the error, which
+// completes a sentence that names the token: "api_token <error>".
+func CheckToken(token string) error {
 	for i, r := range token {
 		if !unicode.IsControl(r) && !unicode.IsSpace(r) {
 			continue
@@ -243,7 +244,7 @@ func checkToken(token string) error {
 		if strings.TrimRightFunc(token, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) == token[:i] {
 			where = "at its end"
 		}
-		return fmt.Errorf("the API token contains %s %s; remove it (a token read with file() keeps the file's final newline: "+
+		return fmt.Errorf("contains %s %s; remove it (a token read with file() keeps the file's final newline: "+
 			"use trimspace(file(...))). The token is not shown", charName(r), where)
 	}
 	return nil
@@ -265,11 +266,12 @@ func charName(r rune) string {
 
 // CheckBaseURL checks a base URL: absolute, with a host, and without
 // userinfo, query or fragment (a path prefix is kept). Its errors never
-// repeat userinfo.
+// repeat userinfo, and complete a sentence that names the setting:
+// "base_url <error>".
 func CheckBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("want an absolute URL such as %s, got: %s", BaseURLChina, quoteURL(raw))
+		return nil, fmt.Errorf("must be an absolute URL such as %s, got: %s", BaseURLChina, quoteURL(raw))
 	}
 	switch {
 	case u.User != nil:

@@ -97,12 +97,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("coze: missing API token")
 	}
-	if err := checkToken(cfg.Token); err != nil {
-		return nil, fmt.Errorf("coze: %w", err)
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("coze: the API token %w", err)
 	}
 	base, err := CheckBaseURL(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("coze: invalid base URL: %w", err)
+		return nil, fmt.Errorf("coze: the base URL %w", err)
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout

@@ -401,7 +401,7 @@ func TestNewClientRefusesUnsafeTokensAndBaseURLs(t *testing.T) {
 		"https://api.coze.cn/#top":          "must not contain a fragment",
 		"https://api.coze.cn#":              "must not contain a fragment",
 		"https://alice:p w@api.coze.cn":     "not shown: it may hold a password",
-		"api.coze.cn":                       "want an absolute URL",
+		"api.coze.cn":                       "must be an absolute URL",
 	} {
 		_, err := NewClient(Config{BaseURL: raw, Token: secret})
 		if err == nil || !strings.Contains(err.Error(), want) {

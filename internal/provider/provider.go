@@ -5,8 +5,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
-	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -67,13 +67,17 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Sensitive: true,
 				MarkdownDescription: "Coze personal access token (`pat_...`) or OAuth access token. Defaults to the `" + EnvAPIToken +
 					"` environment variable. Needs the `edit` and `getMetadata` permissions. Only required once a resource calls the API, " +
-					"so `terraform validate` works without it.",
+					"so `terraform validate` works without it. A token with white space or control characters is refused at plan time " +
+					"(a token read with `file()` keeps the file's final newline: use `trimspace(file(...))`).",
 			},
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Base URL of the Coze OpenAPI: `" + coze.BaseURLChina + "` (China site, the default) or `" +
 					coze.BaseURLInternational + "` (international site). A token only works on the site that issued it. Defaults to the `" +
-					EnvBaseURL + "` environment variable. Must be `https`, except for loopback addresses (a local mock or proxy).",
+					EnvBaseURL + "` environment variable. Must be `https`, except for loopback addresses (a local mock or proxy). " +
+					"A path prefix is kept, for a gateway that serves the API below a path: `https://gateway.example.com/coze` sends " +
+					"requests to `https://gateway.example.com/coze/v1/...`. A user name or password, a query (`?...`) or a fragment " +
+					"(`#...`) is refused. The provider never follows a redirect: the token is only ever sent to this address.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -85,8 +89,9 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
 				MarkdownDescription: "Client-side limit on requests per second, shared by every resource of this provider " +
-					"configuration. Defaults to the `" + EnvRequestsPerSecond + "` environment variable, else unlimited.",
-				Validators: []validator.Float64{float64validator.AtLeast(0)},
+					"configuration: a finite number, 0 or more, where 0 means unlimited. Defaults to the `" + EnvRequestsPerSecond +
+					"` environment variable, else unlimited.",
+				Validators: []validator.Float64{float64validator.AtLeast(0), finiteFloat64{}},
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
@@ -138,8 +143,13 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		BaseURL:   stringOrEnv(cfg.BaseURL, EnvBaseURL, coze.BaseURLChina),
 		UserAgent: fmt.Sprintf("terraform-provider-coze/%s terraform/%s", p.version, req.TerraformVersion),
 	}
+	if clientCfg.Token != "" {
+		if err := coze.CheckToken(clientCfg.Token); err != nil {
+			settingOf(cfg.APIToken, "api_token", EnvAPIToken).addError(&resp.Diagnostics, "Invalid Coze API token", err)
+		}
+	}
 	if err := checkBaseURL(clientCfg.BaseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Coze base URL", err.Error())
+		settingOf(cfg.BaseURL, "base_url", EnvBaseURL).addError(&resp.Diagnostics, "Invalid Coze base URL", err)
 	}
 	clientCfg.MaxRetries = int(int64OrEnv(cfg.MaxRetries, EnvMaxRetries, coze.DefaultMaxRetries, &resp.Diagnostics))
 	if clientCfg.MaxRetries == 0 {
@@ -148,8 +158,8 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	clientCfg.RequestsPerSecond = float64OrEnv(cfg.RequestsPerSecond, EnvRequestsPerSecond, &resp.Diagnostics)
 	timeout := stringOrEnv(cfg.RequestTimeout, EnvRequestTimeout, coze.DefaultRequestTimeout.String())
 	if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
-			fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\", got: %q", timeout))
+		settingOf(cfg.RequestTimeout, "request_timeout", EnvRequestTimeout).addError(&resp.Diagnostics, "Invalid request timeout",
+			fmt.Errorf("must be a positive Go duration such as \"30s\", got: %q", timeout))
 	} else {
 		clientCfg.RequestTimeout = d
 	}
@@ -177,11 +187,13 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 // checkBaseURL allows https anywhere and plain http only on loopback, so a
-// token is never sent in clear text over a network.
+// token is never sent in clear text over a network; coze.CheckBaseURL
+// refuses userinfo, query and fragment. The error completes a sentence that
+// names the setting, and never shows userinfo.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("base_url must be an absolute URL such as %s, got: %q", coze.BaseURLChina, raw)
+	u, err := coze.CheckBaseURL(raw)
+	if err != nil {
+		return err
 	}
 	switch u.Scheme {
 	case "https":
@@ -192,7 +204,28 @@ func checkBaseURL(raw string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("base_url must use https (http is allowed only for loopback addresses such as a local mock), got: %q", raw)
+	return fmt.Errorf("must use https (http is allowed only for loopback addresses such as a local mock), got: %q", raw)
+}
+
+// setting names a provider setting in its errors: the attribute, or the
+// environment variable its value came from.
+type setting struct {
+	attribute, env string
+	fromEnv        bool
+}
+
+func settingOf(v interface{ IsNull() bool }, attribute, env string) setting {
+	return setting{attribute: attribute, env: env, fromEnv: v.IsNull() && os.Getenv(env) != ""}
+}
+
+// addError adds "<setting> <err>", on the attribute when the value came from
+// the provider block.
+func (s setting) addError(diags *diag.Diagnostics, summary string, err error) {
+	if s.fromEnv {
+		diags.AddError(summary, fmt.Sprintf("%s (the environment variable for %s) %v", s.env, s.attribute, err))
+		return
+	}
+	diags.AddAttributeError(path.Root(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
 }
 
 func stringOrEnv(v types.String, env, fallback string) string {
@@ -229,10 +262,25 @@ func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 
 		return 0
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a number of requests per second (0 or more), got: %q", env, s))
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %q", env, s))
 	}
 	return f
+}
+
+// finiteFloat64 refuses infinity (HCL's 1/0), which the rate limiter would
+// take as "unlimited". HCL has no NaN.
+type finiteFloat64 struct{}
+
+func (finiteFloat64) Description(context.Context) string { return "must be a finite number" }
+
+func (v finiteFloat64) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (finiteFloat64) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if f := req.ConfigValue.ValueFloat64(); !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && (math.IsInf(f, 0) || math.IsNaN(f)) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests per second",
+			fmt.Sprintf("Attribute %s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %v", req.Path, f))
+	}
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
