@@ -79,7 +79,7 @@ func logLevelsToSilence(address string, lookupEnv func(string) (string, bool)) [
 // NewProtocol6 is providerserver.NewProtocol6 with request contexts released.
 func NewProtocol6(p provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{ProviderServer: providerserver.NewProtocol6(p)()}
+		return releasingServer{ProviderServer: providerserver.NewProtocol6(p)(), nested: &nestedDynamics{}}
 	}
 }
 
@@ -97,6 +97,7 @@ func NewProtocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer
 // actions or state stores, so those are not wrapped either.
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	nested *nestedDynamics
 }
 
 // withReleasedContext calls the framework with a context that lets go of
@@ -124,7 +125,11 @@ func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	resp, err := withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	if err == nil && resp != nil && s.nested.lostTypes(ctx, s.ProviderServer, req) {
+		resp.UnsafeToUseLegacyTypeSystem = true //nolint:staticcheck // see nestedDynamics: the one case Terraform cannot check
+	}
+	return resp, err
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
