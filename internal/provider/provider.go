@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,11 +45,11 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	APIToken          types.String  `tfsdk:"api_token"`
-	BaseURL           types.String  `tfsdk:"base_url"`
-	MaxRetries        types.Int64   `tfsdk:"max_retries"`
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
-	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	APIToken          types.String `tfsdk:"api_token"`
+	BaseURL           types.String `tfsdk:"base_url"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestsPerSecond types.Number `tfsdk:"requests_per_second"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
 }
 
 func (p *cozeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -86,12 +85,14 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					EnvMaxRetries, coze.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
-			"requests_per_second": schema.Float64Attribute{
+			// A number rather than a float64: HCL's 1/0 is +Inf, which the
+			// framework cannot convert to float64 and reports as a provider bug.
+			"requests_per_second": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: "Client-side limit on requests per second, shared by every resource of this provider " +
 					"configuration: a finite number, 0 or more, where 0 means unlimited. Defaults to the `" + EnvRequestsPerSecond +
 					"` environment variable, else unlimited.",
-				Validators: []validator.Float64{float64validator.AtLeast(0), finiteFloat64{}},
+				Validators: []validator.Number{requestRateValidator{}},
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
@@ -253,9 +254,10 @@ func int64OrEnv(v types.Int64, env string, fallback int64, diags *diag.Diagnosti
 	return n
 }
 
-func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 {
-	if !v.IsNull() {
-		return v.ValueFloat64()
+func float64OrEnv(v types.Number, env string, diags *diag.Diagnostics) float64 {
+	if !v.IsNull() && v.ValueBigFloat() != nil {
+		f, _ := v.ValueBigFloat().Float64()
+		return f
 	}
 	s := os.Getenv(env)
 	if s == "" {
@@ -268,19 +270,26 @@ func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 
 	return f
 }
 
-// finiteFloat64 refuses infinity (HCL's 1/0), which the rate limiter would
-// take as "unlimited". HCL has no NaN.
-type finiteFloat64 struct{}
+// requestRateValidator accepts a finite number, 0 or more. It refuses
+// infinity (HCL's 1/0), which the rate limiter would take as "unlimited";
+// HCL has no NaN.
+type requestRateValidator struct{}
 
-func (finiteFloat64) Description(context.Context) string { return "must be a finite number" }
+func (requestRateValidator) Description(context.Context) string {
+	return "must be a finite number, 0 or more"
+}
 
-func (v finiteFloat64) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v requestRateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
-func (finiteFloat64) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
-	if f := req.ConfigValue.ValueFloat64(); !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && (math.IsInf(f, 0) || math.IsNaN(f)) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests per second",
-			fmt.Sprintf("Attribute %s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %v", req.Path, f))
+func (requestRateValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	f := req.ConfigValue.ValueBigFloat()
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || f == nil || (!f.IsInf() && f.Sign() >= 0) {
+		return
 	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests per second",
+		fmt.Sprintf("Attribute %s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %s", req.Path, f.Text('g', 10)))
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -121,21 +122,23 @@ func TestRequestsPerSecondMustBeFinite(t *testing.T) {
 	validate := func(f float64) diag.Diagnostics {
 		schemaResp := &provider.SchemaResponse{}
 		New("test")().Schema(context.Background(), provider.SchemaRequest{}, schemaResp)
-		attr := schemaResp.Schema.Attributes["requests_per_second"].(schema.Float64Attribute)
+		attr := schemaResp.Schema.Attributes["requests_per_second"].(schema.NumberAttribute)
 		var diags diag.Diagnostics
-		for _, v := range attr.Float64Validators() {
-			resp := &validator.Float64Response{}
-			v.ValidateFloat64(context.Background(), validator.Float64Request{Path: path.Root("requests_per_second"), ConfigValue: types.Float64Value(f)}, resp)
+		for _, v := range attr.NumberValidators() {
+			resp := &validator.NumberResponse{}
+			v.ValidateNumber(context.Background(), validator.NumberRequest{Path: path.Root("requests_per_second"), ConfigValue: types.NumberValue(big.NewFloat(f))}, resp)
 			diags.Append(resp.Diagnostics...)
 		}
 		return diags
 	}
-	for _, f := range []float64{math.Inf(1), math.Inf(-1)} {
-		if diags := validate(f); !diags.HasError() || !strings.Contains(diags.Errors()[len(diags.Errors())-1].Detail(), "must be a finite number") {
+	for _, f := range []float64{math.Inf(1), math.Inf(-1), -1} {
+		if diags := validate(f); !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "must be a finite number of requests per second, 0 or more") {
 			t.Errorf("%v: %v", f, diags)
 		}
 	}
-	if diags := validate(2.5); diags.HasError() {
-		t.Errorf("2.5 refused: %v", diags)
+	for _, f := range []float64{0, 2.5} {
+		if diags := validate(f); diags.HasError() {
+			t.Errorf("%v refused: %v", f, diags)
+		}
 	}
 }
