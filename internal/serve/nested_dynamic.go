@@ -51,7 +51,7 @@ func (n *nestedDynamics) lostTypes(ctx context.Context, server tfprotov6.Provide
 	if n == nil || req.Config == nil {
 		return false
 	}
-	n.once.Do(func() { n.types = resourcesNestingDynamics(ctx, server) })
+	n.once.Do(func() { n.types = resourcesNestingDynamics(context.WithoutCancel(ctx), server) })
 	typ, ok := n.types[req.TypeName]
 	if !ok || (req.Config.JSON == nil && !mayHoldUnknown(req.Config.MsgPack)) {
 		return false

@@ -14,6 +14,10 @@
 // request's real context while the request runs and, when it returns, lets
 // go of it. What the framework retains is then a few bytes per request.
 // StopProvider still cancels requests in flight.
+//
+// It also lets Terraform accept the plan of a nested attribute holding a
+// dynamic value that is unknown as a whole, which Terraform itself cannot
+// check (see nestedDynamics).
 package serve
 
 import (
