@@ -196,10 +196,10 @@ func TestAccProvider_unusableSettingsFailAtPlan(t *testing.T) {
 	steps := []resource.TestStep{}
 	for _, tc := range []struct{ settings, want string }{
 		{fmt.Sprintf("api_token = %q\nbase_url = %q", testToken, strings.Replace(env.url, "http://", "http://alice:hunter2pw@", 1)),
-			`base_url must not contain a user name or password (userinfo before "@")`},
+			`base_url in the provider block must not contain a user name or password (userinfo before "@")`},
 		{fmt.Sprintf("api_token = %q\nbase_url = %q", testToken, env.url+"/?region=cn"), "base_url must not contain a query"},
 		{fmt.Sprintf("api_token = %q\nbase_url = %q", testToken, env.url+"/#top"), "base_url must not contain a fragment"},
-		{fmt.Sprintf("api_token = \"%s\\n\"\nbase_url = %q", testToken, env.url), `api_token contains a newline (\n) at its end`},
+		{fmt.Sprintf("api_token = \"%s\\n\"\nbase_url = %q", testToken, env.url), `api_token in the provider block contains a newline (\n) at its end`},
 		{fmt.Sprintf("api_token = %q\nbase_url = %q\nrequests_per_second = 1/0", testToken, env.url), "must be a finite number of requests per second"},
 	} {
 		steps = append(steps, resource.TestStep{Config: block(tc.settings), PlanOnly: true, ExpectError: words(tc.want)})

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -146,11 +147,15 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	if clientCfg.Token != "" {
 		if err := coze.CheckToken(clientCfg.Token); err != nil {
-			settingOf(cfg.APIToken, "api_token", EnvAPIToken).addError(&resp.Diagnostics, "Invalid Coze API token", err)
+			token := settingOf(cfg.APIToken, "api_token", EnvAPIToken)
+			token.sensitive = true
+			token.addError(&resp.Diagnostics, "Invalid Coze API token", err)
 		}
 	}
 	if err := checkBaseURL(clientCfg.BaseURL); err != nil {
-		settingOf(cfg.BaseURL, "base_url", EnvBaseURL).addError(&resp.Diagnostics, "Invalid Coze base URL", err)
+		baseURL := settingOf(cfg.BaseURL, "base_url", EnvBaseURL)
+		baseURL.sensitive = strings.Contains(clientCfg.BaseURL, "@") // it may hold a password
+		baseURL.addError(&resp.Diagnostics, "Invalid Coze base URL", err)
 	}
 	clientCfg.MaxRetries = int(int64OrEnv(cfg.MaxRetries, EnvMaxRetries, coze.DefaultMaxRetries, &resp.Diagnostics))
 	if clientCfg.MaxRetries == 0 {
@@ -213,6 +218,9 @@ func checkBaseURL(raw string) error {
 type setting struct {
 	attribute, env string
 	fromEnv        bool
+	// sensitive errors are not attached to the attribute: Terraform would
+	// show its line of configuration, which may hold the value itself.
+	sensitive bool
 }
 
 func settingOf(v interface{ IsNull() bool }, attribute, env string) setting {
@@ -220,13 +228,16 @@ func settingOf(v interface{ IsNull() bool }, attribute, env string) setting {
 }
 
 // addError adds "<setting> <err>", on the attribute when the value came from
-// the provider block.
+// the provider block and is not sensitive.
 func (s setting) addError(diags *diag.Diagnostics, summary string, err error) {
-	if s.fromEnv {
+	switch {
+	case s.fromEnv:
 		diags.AddError(summary, fmt.Sprintf("%s (the environment variable for %s) %v", s.env, s.attribute, err))
-		return
+	case s.sensitive:
+		diags.AddError(summary, fmt.Sprintf("%s in the provider block %v", s.attribute, err))
+	default:
+		diags.AddAttributeError(path.Root(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
 	}
-	diags.AddAttributeError(path.Root(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
 }
 
 func stringOrEnv(v types.String, env, fallback string) string {

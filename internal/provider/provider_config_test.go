@@ -53,20 +53,22 @@ func TestProviderRefusesUnusableSettings(t *testing.T) {
 		want      string
 		attribute string // the attribute the error is on; "" for an environment variable
 	}{
+		// Not on the attribute, as for the token: its line of configuration may hold the password.
 		"base_url with userinfo": {attrs: map[string]tftypes.Value{"base_url": str("https://alice:" + password + "@api.coze.cn")},
-			want: `base_url must not contain a user name or password (userinfo before "@")`, attribute: "base_url"},
+			want: `base_url in the provider block must not contain a user name or password (userinfo before "@")`},
 		"base_url with userinfo that does not parse": {attrs: map[string]tftypes.Value{"base_url": str("https://alice:" + password + " x@api.coze.cn")},
-			want: "base_url must be an absolute URL", attribute: "base_url"},
+			want: "base_url in the provider block must be an absolute URL"},
 		EnvBaseURL + " with userinfo": {env: map[string]string{EnvBaseURL: "https://alice:" + password + "@api.coze.cn"},
 			want: EnvBaseURL + " (the environment variable for base_url) must not contain a user name or password"},
 		"base_url with a query": {attrs: map[string]tftypes.Value{"base_url": str("https://api.coze.cn/?region=cn")},
 			want: "base_url must not contain a query", attribute: "base_url"},
 		"base_url with a fragment": {attrs: map[string]tftypes.Value{"base_url": str("https://api.coze.cn/#x")},
 			want: "base_url must not contain a fragment", attribute: "base_url"},
+		// Not on the attribute: Terraform would show the configuration line, which may hold the token.
 		"api_token ending in a newline": {attrs: map[string]tftypes.Value{"api_token": str(token + "\n")},
-			want: "api_token contains a newline (\\n) at its end", attribute: "api_token"},
+			want: "api_token in the provider block contains a newline (\\n) at its end"},
 		"api_token ending in CR LF": {attrs: map[string]tftypes.Value{"api_token": str(token + "\r\n")},
-			want: "api_token contains a carriage return (\\r) at its end", attribute: "api_token"},
+			want: "api_token in the provider block contains a carriage return (\\r) at its end"},
 		EnvAPIToken + " with a newline": {env: map[string]string{EnvAPIToken: token + "\n"},
 			want: EnvAPIToken + " (the environment variable for api_token) contains a newline"},
 		EnvRequestsPerSecond + "=NaN": {env: map[string]string{EnvRequestsPerSecond: "NaN"},
@@ -95,6 +97,9 @@ func TestProviderRefusesUnusableSettings(t *testing.T) {
 			withPath, onAttribute := d.(interface{ Path() path.Path })
 			if tc.attribute != "" && (!onAttribute || !withPath.Path().Equal(path.Root(tc.attribute))) {
 				t.Errorf("the error is not on attribute %s: %v", tc.attribute, d)
+			}
+			if tc.attribute == "" && onAttribute {
+				t.Errorf("the error is on attribute %s: Terraform would show its line of configuration", withPath.Path())
 			}
 			for _, secret := range []string{password, "alice", "SECRETSECRET"} {
 				if strings.Contains(d.Summary()+d.Detail(), secret) {
