@@ -29,9 +29,9 @@ import (
 const DefaultMaxResponseBytes = 4 << 20
 
 // MaxResponseDepth is how deeply an answer may nest JSON objects and arrays.
-// Documented answers nest 7 levels at most (envelope, data, a list, its
-// items, a nested list, ...); model parameters are the one open map, and
-// vendors nest them 2 or 3 levels. Converting a deeply nested value into
+// The deepest documented answer nests about 7 levels (envelope, data,
+// shortcut_commands, a command, its components, a component, its options);
+// model parameters are the one open map, and vendors nest them 2 or 3 levels. Converting a deeply nested value into
 // Terraform values costs more with every level (1,500 levels took 24 s), so a
 // server must not be able to hang every refresh that way.
 const MaxResponseDepth = 64
