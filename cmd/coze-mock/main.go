@@ -94,7 +94,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger.Printf("listening on %s; bots %v in space %s; token: %s", baseURL, seeded, *space, tokenSource)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// Request headers must arrive within 10 s and an idle keep-alive connection is closed
+	// after 2 minutes. Bodies get their own read deadline from the mock, which grows with
+	// the declared length (see mockcoze.DefaultBodyReadRate): a single ReadTimeout long
+	// enough for a 512 MiB upload would let a trickled JSON body hold a connection as long.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -86,6 +87,46 @@ func listTotal(t *testing.T, base, space string) int {
 	return env.Data.Total
 }
 
+// startRun runs the standalone mock with args and returns its base URL and
+// its log; the mock stops, and its end is checked, when the test ends.
+func startRun(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(t.Context())
+	stderr := &syncBuffer{}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile}, args...), stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-errc:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop after cancel")
+		}
+		if _, err := os.Stat(urlFile); !os.IsNotExist(err) {
+			t.Errorf("URL file left behind: %v", err)
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			return string(b), stderr
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("run ended early: %v\n%s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL file; log:\n%s", stderr.String())
+		}
+	}
+}
+
 func TestRunSeedsBotsInSpace(t *testing.T) {
 	for _, c := range []struct {
 		name  string
@@ -96,29 +137,7 @@ func TestRunSeedsBotsInSpace(t *testing.T) {
 		{"default", nil, mockcoze.DefaultSpaceID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			urlFile := filepath.Join(t.TempDir(), "url")
-			ctx, cancel := context.WithCancel(t.Context())
-			defer cancel()
-			var stderr syncBuffer
-			args := append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile, "-token", "tok", "-bots", "11,12"}, c.args...)
-			errc := make(chan error, 1)
-			go func() { errc <- run(ctx, args, &stderr) }()
-
-			var base string
-			for deadline := time.Now().Add(10 * time.Second); base == ""; {
-				if b, err := os.ReadFile(urlFile); err == nil {
-					base = string(b)
-					break
-				}
-				select {
-				case err := <-errc:
-					t.Fatalf("run ended early: %v\n%s", err, stderr.String())
-				case <-time.After(10 * time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("no URL file; log:\n%s", stderr.String())
-				}
-			}
+			base, stderr := startRun(t, append([]string{"-token", "tok", "-bots", "11,12"}, c.args...)...)
 			if got := listTotal(t, base, c.space); got != 2 {
 				t.Fatalf("space %s has %d bots, want 2", c.space, got)
 			}
@@ -130,18 +149,54 @@ func TestRunSeedsBotsInSpace(t *testing.T) {
 			if !strings.Contains(stderr.String(), "in space "+c.space) {
 				t.Fatalf("log does not name the space:\n%s", stderr.String())
 			}
-			cancel()
-			select {
-			case err := <-errc:
-				if err != nil {
-					t.Fatalf("run: %v", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("run did not stop after cancel")
-			}
-			if _, err := os.Stat(urlFile); !os.IsNotExist(err) {
-				t.Fatalf("URL file left behind: %v", err)
-			}
 		})
+	}
+}
+
+// The standalone mock bounds what a client can make it hold, yet a large
+// upload still goes through: its read deadline grows with the body.
+func TestRunServesLargeUploadsAndRefusesBodiesWithoutToken(t *testing.T) {
+	base, _ := startRun(t, "-token", "tok")
+	post := func(path, auth, contentType string, body io.Reader) (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", contentType)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(raw)
+	}
+
+	// 40 MiB, more than the 15 MB of a JSON body, streamed.
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		w, err := mw.CreateFormFile("file", "big.mp4")
+		chunk := bytes.Repeat([]byte("v"), 1<<20)
+		for i := 0; i < 40 && err == nil; i++ {
+			_, err = w.Write(chunk)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	if status, raw := post("/v1/files/upload", "Bearer tok", mw.FormDataContentType(), pr); status != http.StatusOK || !strings.Contains(raw, `"code":0`) ||
+		!strings.Contains(raw, `"bytes":41943040`) {
+		t.Fatalf("40 MiB upload: HTTP %d %s", status, raw)
+	}
+
+	status, raw := post("/v1/bot/update", "", "application/json", bytes.NewReader(bytes.Repeat([]byte("x"), 14<<20)))
+	if status != http.StatusUnauthorized || !strings.Contains(raw, `"code":4100`) {
+		t.Fatalf("14 MB without a token: HTTP %d %s", status, raw)
 	}
 }

@@ -72,6 +72,8 @@ type Config struct {
 	// RequestsPerSecond limits the request rate of this client (and so of every
 	// resource sharing it); 0 means unlimited.
 	RequestsPerSecond float64
+	// MaxResponseBytes is the most read of one response; 0 means DefaultMaxResponseBytes.
+	MaxResponseBytes int64
 	// Transport overrides the HTTP transport (tests); nil uses a pooled transport.
 	Transport http.RoundTripper
 	Logger    Logger
@@ -83,8 +85,11 @@ type Client struct {
 	baseURL   *url.URL
 	token     string
 	userAgent string
-	http      *retryablehttp.Client
-	logger    Logger
+	// http is the only way out: every request goes through its http.Client,
+	// which follows no redirect and reads at most MaxResponseBytes of an
+	// answer (see bounds.go). A new kind of request must be sent through it.
+	http   *retryablehttp.Client
+	logger Logger
 }
 
 // NewClient checks cfg and builds a Client.
@@ -92,9 +97,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("coze: missing API token")
 	}
-	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("coze: invalid base URL %q: want an absolute URL such as %s", cfg.BaseURL, BaseURLChina)
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("coze: the API token %w", err)
+	}
+	base, err := CheckBaseURL(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("coze: the base URL %w", err)
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
@@ -118,9 +126,13 @@ func NewClient(cfg Config) (*Client, error) {
 		burst := max(1, int(cfg.RequestsPerSecond))
 		transport = &rateLimitedTransport{next: transport, limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst)}
 	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	transport = &boundedTransport{next: transport, limit: cfg.MaxResponseBytes}
 
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.RequestTimeout}
+	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.RequestTimeout, CheckRedirect: refuseRedirect}
 	rc.Logger = nil
 	rc.RetryMax = cfg.MaxRetries
 	rc.RetryWaitMin = cfg.RetryWaitMin
@@ -196,10 +208,16 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s: %w (after %d attempts)", op, ctxErr, attempts.Load())
 		}
+		if redirect := (*RedirectError)(nil); errors.As(err, &redirect) {
+			return fmt.Errorf("%s: %w", op, redirect) // without the wrappers that repeat the target URL
+		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	defer resp.Body.Close()
 	decoded, alreadyDecoded := resp.Body.(*decodedBody) // by checkRetry, for a 2xx response
+	if alreadyDecoded && decoded.readErr != nil {
+		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, decoded.readErr)
+	}
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("%s: reading response (HTTP %d): %w", op, resp.StatusCode, err)
@@ -211,7 +229,7 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 	}
 	if !alreadyDecoded {
 		decoded = &decodedBody{}
-		decoded.decodeErr = json.Unmarshal(raw, &decoded.env)
+		decoded.env, decoded.decodeErr = decodeEnvelope(raw)
 	}
 	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
 	c.debug(ctx, "Coze API response", fields)
@@ -226,8 +244,7 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 // cope with any input (it is fuzzed): a proxy's HTML page, truncated JSON, an
 // envelope without code.
 func parseResponse(op string, status int, headerLogID string, raw []byte, out any, fields map[string]any) error {
-	var env envelope
-	decodeErr := json.Unmarshal(raw, &env)
+	env, decodeErr := decodeEnvelope(raw)
 	return parseEnvelope(op, status, headerLogID, raw, env, decodeErr, out, fields)
 }
 
@@ -243,7 +260,10 @@ func parseEnvelope(op string, status int, headerLogID string, raw []byte, env en
 			fields["code"] = *env.Code
 		}
 	}
+	var tooDeep *ResponseTooDeepError
 	switch {
+	case errors.As(decodeErr, &tooDeep):
+		return fmt.Errorf("%s: reading response (HTTP %d%s): %w", op, status, logIDSuffix(apiErr.LogID), tooDeep)
 	case decodeErr != nil || env.Code == nil:
 		apiErr.Code = -1
 		apiErr.Msg = "response is not a Coze API envelope"
@@ -260,6 +280,13 @@ func parseEnvelope(op string, status int, headerLogID string, raw []byte, env en
 		}
 	}
 	return nil
+}
+
+func logIDSuffix(logID string) string {
+	if logID == "" {
+		return ""
+	}
+	return ", logid " + logID
 }
 
 func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
@@ -289,6 +316,9 @@ var retryableCodes = map[int64]bool{CodeOverloaded: true, CodeRateLimited: true,
 // checkRetry extends retryablehttp's default policy (transport errors, 429,
 // 5xx) with the Coze codes that mean "try later", which come with HTTP 200.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if redirect := (*RedirectError)(nil); errors.As(err, &redirect) {
+		return false, err // the server's answer, not a transient failure: never repeat the request
+	}
 	retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	if retry || policyErr != nil || resp == nil {
 		return retry, policyErr
@@ -299,11 +329,13 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	raw, readErr := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	if readErr != nil {
-		resp.Body = io.NopCloser(bytes.NewReader(raw))
-		return true, nil //nolint:nilerr // a body cut off in transit is a transient failure: retry it
+		// send reports the failure; a body cut off in transit is worth
+		// another attempt, one too large or corrupt is not.
+		resp.Body = &decodedBody{Reader: bytes.NewReader(nil), readErr: readErr}
+		return retryableReadError(readErr), nil //nolint:nilerr // send reports readErr
 	}
 	body := &decodedBody{Reader: bytes.NewReader(raw)}
-	body.decodeErr = json.Unmarshal(raw, &body.env)
+	body.env, body.decodeErr = decodeEnvelope(raw)
 	resp.Body = body
 	if body.decodeErr == nil && body.env.Code != nil && retryableCodes[*body.env.Code] {
 		return true, nil
@@ -317,6 +349,7 @@ type decodedBody struct {
 	*bytes.Reader
 	env       envelope
 	decodeErr error
+	readErr   error // reading the body failed: there is nothing to decode
 }
 
 func (*decodedBody) Close() error { return nil }

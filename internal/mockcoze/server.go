@@ -25,6 +25,7 @@ package mockcoze
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -49,6 +50,33 @@ const DefaultToken = "mock-token"
 // maxBodyBytes is the request body limit of the real API (15 MB). It does not apply to
 // POST /v1/files/upload, which has its own limit (Options.MaxUploadBytes).
 const maxBodyBytes = 15 << 20
+
+// Bounds of the request log (Options.MaxLoggedRequests, MaxLoggedBytes when 0): far more
+// than a test or a demo looks at (an acceptance test sends tens of requests, make bench a
+// few thousand), and few enough that a mock left running for days, or fed large bodies,
+// holds at most 64 MiB of them: four of the largest bodies the API accepts.
+const (
+	DefaultMaxLoggedRequests = 10_000
+	DefaultMaxLoggedBytes    = 64 << 20
+)
+
+// How long a request body may take to arrive (Options.BodyReadGrace, BodyReadRate when 0):
+// a grace period plus one second per MiB of the largest body the endpoint accepts. The mock
+// listens on loopback only, where a client sends hundreds of MiB per second, so 1 MiB/s
+// is a floor no genuine client comes near, yet it bounds how long a client that trickles a
+// body holds a connection: 25 s for a JSON body of up to 15 MB, 9 minutes for a 512 MiB
+// upload.
+const (
+	DefaultBodyReadGrace = 10 * time.Second
+	DefaultBodyReadRate  = 1 << 20 // bytes per second
+)
+
+// maxDrainBytes is how much more than the endpoint's limit a refused body (too large, or
+// not authenticated) may declare for the mock to read and discard the rest after answering,
+// so that a client that sends its whole body before it reads (as many HTTP libraries do)
+// gets the answer instead of a broken pipe or a connection reset. A longer body, or one of
+// unknown length, still has its connection closed after the answer.
+const maxDrainBytes = 64 << 20
 
 // DefaultSpaceID is the space (workspace) that AddBot puts bots in.
 const DefaultSpaceID = "7341000000000000"
@@ -122,6 +150,16 @@ type Options struct {
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
+	// MaxLoggedRequests and MaxLoggedBytes bound the request log (Requests): beyond
+	// either, the oldest entries are dropped. MaxLoggedBytes counts the logged bodies.
+	// 0 means DefaultMaxLoggedRequests and DefaultMaxLoggedBytes.
+	MaxLoggedRequests int
+	MaxLoggedBytes    int64
+	// BodyReadGrace and BodyReadRate set each request's read deadline: the grace period
+	// plus the time to read the largest body the endpoint accepts at BodyReadRate bytes
+	// per second. 0 means DefaultBodyReadGrace and DefaultBodyReadRate.
+	BodyReadGrace time.Duration
+	BodyReadRate  int64
 }
 
 // Request is one entry of the request log.
@@ -132,7 +170,8 @@ type Request struct {
 	// Header is a copy of the request headers; an Authorization value is replaced by
 	// "Bearer <redacted>".
 	Header http.Header
-	// Body is the request body; for POST /v1/files/upload only its first 4 KiB.
+	// Body is the request body; for POST /v1/files/upload only its first 4 KiB; empty for a
+	// request without the token, whose body is never read.
 	Body []byte
 	Time time.Time
 }
@@ -185,7 +224,14 @@ type Server struct {
 	nextBotID  uint64 // next id handed out by create
 	nextFileID uint64 // next id handed out by upload
 	faults     []*Fault
-	requests   []Request
+
+	requests     []Request // oldest first, within maxLogged and maxLogBytes
+	requestBytes int64     // the bodies in requests
+	maxLogged    int
+	maxLogBytes  int64
+
+	bodyGrace time.Duration
+	bodyRate  int64
 }
 
 // bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
@@ -236,6 +282,11 @@ func New(opts Options) *Server {
 		nextFileID: firstFileID,
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
+
+		maxLogged:   cmp.Or(max(opts.MaxLoggedRequests, 0), DefaultMaxLoggedRequests),
+		maxLogBytes: cmp.Or(max(opts.MaxLoggedBytes, 0), DefaultMaxLoggedBytes),
+		bodyGrace:   cmp.Or(max(opts.BodyReadGrace, 0), DefaultBodyReadGrace),
+		bodyRate:    cmp.Or(max(opts.BodyReadRate, 0), DefaultBodyReadRate),
 	}
 	if s.token == "" {
 		s.token = DefaultToken
@@ -346,7 +397,8 @@ func (s *Server) EditDraft(botID string, edit func(draft map[string]any)) {
 	b.draftRev++
 }
 
-// Requests returns a copy of the request log, in arrival order.
+// Requests returns a copy of the request log, in arrival order: the latest requests, within
+// Options.MaxLoggedRequests and MaxLoggedBytes.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -374,7 +426,19 @@ func (s *Server) RequestsTo(method, path string) []Request {
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests, s.requestBytes = nil, 0
+}
+
+// logRequest appends to the request log and drops its oldest entries beyond the bounds;
+// the newest entry always stays. The caller holds s.mu.
+func (s *Server) logRequest(r Request) {
+	s.requests = append(s.requests, r)
+	s.requestBytes += int64(len(r.Body))
+	for len(s.requests) > 1 && (len(s.requests) > s.maxLogged || s.requestBytes > s.maxLogBytes) {
+		s.requestBytes -= int64(len(s.requests[0].Body))
+		s.requests[0] = Request{} // let the body go
+		s.requests = s.requests[1:]
+	}
 }
 
 // InjectFault queues a fault. Faults are matched FIFO: the first queued fault whose Method
@@ -443,14 +507,25 @@ func notFound(botID string) reply {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	isUpload := r.URL.Path == uploadPath && r.Method == http.MethodPost
+	limit := int64(maxBodyBytes)
+	if isUpload {
+		limit = s.maxUpload + uploadOverhead
+	}
+	drainable := r.ContentLength >= 0 && r.ContentLength <= limit+maxDrainBytes
+	s.setBodyDeadline(w, r, limit, drainable)
+	// Nothing is read of a request without the token: it is answered 401 below.
+	authorized := s.authorized(r.Header.Get("Authorization"))
 	var (
 		body    []byte
 		readErr error
 		stream  io.Reader // the whole body of an upload, streamed; nil otherwise
 	)
-	if r.URL.Path == uploadPath && r.Method == http.MethodPost {
+	switch {
+	case !authorized:
+	case isUpload:
 		body, stream = s.peekUpload(w, r)
-	} else {
+	default:
 		body, readErr = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	}
 	hdr := r.Header.Clone()
@@ -460,7 +535,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	logid := s.newLogID(start)
 
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{
+	s.logRequest(Request{
 		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: hdr, Body: bytes.Clone(body), Time: start,
 	})
@@ -487,7 +562,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.echoAuth {
 		rep.echo = r.Header.Get("Authorization")
 	}
+	// What is left of a body refused unread (no token), cut off (too large) or abandoned
+	// (a malformed upload) is drained after the answer, so that the client gets the
+	// answer before the connection closes. A body read whole leaves nothing to drain.
+	drain := drainable && r.ContentLength > 0
+	if drain {
+		_ = http.NewResponseController(w).EnableFullDuplex() // read on after answering
+	}
 	s.write(w, logid, rep)
+	if drain {
+		_ = http.NewResponseController(w).Flush()
+		_, _ = io.Copy(io.Discard, r.Body) // at most the declared length
+	}
 	if s.logf != nil {
 		if rep.dropped {
 			s.logf("%s %s -> client went away during injected delay (logid %s)", r.Method, r.URL.Path, logid)
@@ -496,6 +582,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				time.Since(start).Round(time.Millisecond))
 		}
 	}
+}
+
+// setBodyDeadline bounds the time the request's body may take to arrive; see
+// DefaultBodyReadRate. The answer's writing is not bounded by it.
+func (s *Server) setBodyDeadline(w http.ResponseWriter, r *http.Request, limit int64, drainable bool) {
+	size := limit // the most read of a body of unknown or excessive length
+	if drainable {
+		size = r.ContentLength // read whole, even when refused
+	}
+	wait := s.bodyGrace + time.Duration(float64(size)/float64(s.bodyRate)*float64(time.Second))
+	// Not every ResponseWriter has a connection (httptest.ResponseRecorder): then there is
+	// nothing to bound.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(wait))
 }
 
 // takeFault returns a copy of the first matching fault and consumes one of its Times.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,9 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	summary = "Cannot " + operation
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
+		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
+			return summary, fmt.Sprintf("%v\n\n%s", err, hint)
+		}
 		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+
 			"and base_url, then apply again.", err, baseURL)
 	}
@@ -36,6 +40,34 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 		b.WriteString("\n\n" + hint)
 	}
 	return summary, b.String()
+}
+
+// unreadableAnswerHint says what to do about an answer the client refused
+// to follow or read; "" for any other error.
+func unreadableAnswerHint(err error, baseURL string) string {
+	var (
+		redirect *coze.RedirectError
+		tooLarge *coze.ResponseTooLargeError
+		tooDeep  *coze.ResponseTooDeepError
+		corrupt  *coze.DecompressError
+	)
+	switch {
+	case errors.As(err, &redirect):
+		return fmt.Sprintf("The server at base_url (%s) answered with a redirect. The provider never follows one, so the API "+
+			"token and the request went nowhere else. Set base_url to the address that serves the Coze API itself (%s or %s), "+
+			"or fix the proxy or gateway that redirects.", baseURL, coze.BaseURLChina, coze.BaseURLInternational)
+	case errors.As(err, &tooLarge):
+		return fmt.Sprintf("The server at base_url (%s) sent an answer larger than any Coze API answer, and the provider stopped "+
+			"reading it. Check that base_url is the Coze API and that no proxy in between answers instead.", baseURL)
+	case errors.As(err, &tooDeep):
+		return fmt.Sprintf("The server at base_url (%s) sent JSON nested deeper than any Coze API answer, and the provider refused "+
+			"it rather than spend minutes converting it. If a bot's model parameters were set that deep outside Terraform, "+
+			"flatten them; otherwise check base_url and any proxy in between.", baseURL)
+	case errors.As(err, &corrupt):
+		return fmt.Sprintf("The server at base_url (%s) sent a compressed answer that does not decompress. It was not retried: "+
+			"check base_url and any proxy in between, which may corrupt or truncate compressed answers.", baseURL)
+	}
+	return ""
 }
 
 func errorHint(e *coze.APIError, baseURL string) string {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -37,5 +38,24 @@ func TestDescribeAPIErrorShowsFactsAndAHint(t *testing.T) {
 	_, detail := describeAPIError("read bot config of Coze bot 42", "https://api.coze.com", errors.New("dial tcp: connection refused"))
 	if !strings.Contains(detail, "connection refused") || !strings.Contains(detail, "https://api.coze.com") {
 		t.Errorf("transport error detail = %q", detail)
+	}
+}
+
+// Answers the client refused to follow or read get their own hint, not
+// "did not get an answer".
+func TestDescribeUnreadableAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&coze.RedirectError{HTTPStatus: 307, From: "https://api.coze.cn/v1/bot/update", To: "http://127.0.0.1:9/v1/bot/update"}, "never follows one"},
+		{&coze.ResponseTooLargeError{Limit: coze.DefaultMaxResponseBytes, ContentLength: -1}, "larger than any Coze API answer"},
+		{&coze.ResponseTooDeepError{Limit: coze.MaxResponseDepth}, "nested deeper than any Coze API answer"},
+		{&coze.DecompressError{Encoding: "gzip", Err: errors.New("gzip: invalid header")}, "does not decompress"},
+	} {
+		_, detail := describeAPIError("read Coze bot 42", coze.BaseURLChina, fmt.Errorf("get bot 42: %w", tc.err))
+		if !strings.Contains(detail, tc.want) || !strings.Contains(detail, tc.err.Error()) || strings.Contains(detail, "did not get an answer") {
+			t.Errorf("%T: detail = %q", tc.err, detail)
+		}
 	}
 }

@@ -18,13 +18,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
-	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -59,11 +59,11 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	APIToken          types.String  `tfsdk:"api_token"`
-	BaseURL           types.String  `tfsdk:"base_url"`
-	MaxRetries        types.Int64   `tfsdk:"max_retries"`
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
-	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	APIToken          types.String `tfsdk:"api_token"`
+	BaseURL           types.String `tfsdk:"base_url"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestsPerSecond types.Number `tfsdk:"requests_per_second"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
 }
 
 func (p *cozeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -80,13 +80,17 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Sensitive: true,
 				MarkdownDescription: "Coze personal access token (`pat_...`) or OAuth access token. Defaults to the `" + EnvAPIToken +
 					"` environment variable. Needs the `edit` and `getMetadata` permissions. Only required once a resource calls the API, " +
-					"so `terraform validate` works without it.",
+					"so `terraform validate` works without it. A token with white space or control characters is refused at plan time " +
+					"(a token read with `file()` keeps the file's final newline: use `trimspace(file(...))`).",
 			},
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Base URL of the Coze OpenAPI: `" + coze.BaseURLChina + "` (China site, the default) or `" +
 					coze.BaseURLInternational + "` (international site). A token only works on the site that issued it. Defaults to the `" +
-					EnvBaseURL + "` environment variable. Must be `https`, except for loopback addresses (a local mock or proxy).",
+					EnvBaseURL + "` environment variable. Must be `https`, except for loopback addresses (a local mock or proxy). " +
+					"A path prefix is kept, for a gateway that serves the API below a path: `https://gateway.example.com/coze` sends " +
+					"requests to `https://gateway.example.com/coze/v1/...`. A user name or password, a query (`?...`) or a fragment " +
+					"(`#...`) is refused. The provider never follows a redirect: the token is only ever sent to this address.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -95,11 +99,14 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					EnvMaxRetries, coze.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
-			"requests_per_second": schema.Float64Attribute{
+			// A number rather than a float64: HCL's 1/0 is +Inf, which the
+			// framework cannot convert to float64 and reports as a provider bug.
+			"requests_per_second": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: "Client-side limit on requests per second, shared by every resource of this provider " +
-					"configuration. Defaults to the `" + EnvRequestsPerSecond + "` environment variable, else unlimited.",
-				Validators: []validator.Float64{float64validator.AtLeast(0)},
+					"configuration: a finite number, 0 or more, where 0 means unlimited. Defaults to the `" + EnvRequestsPerSecond +
+					"` environment variable, else unlimited.",
+				Validators: []validator.Number{requestRateValidator{}},
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
@@ -151,8 +158,17 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		BaseURL:   stringOrEnv(cfg.BaseURL, EnvBaseURL, coze.BaseURLChina),
 		UserAgent: fmt.Sprintf("terraform-provider-coze/%s terraform/%s", p.version, req.TerraformVersion),
 	}
+	if clientCfg.Token != "" {
+		if err := coze.CheckToken(clientCfg.Token); err != nil {
+			token := settingOf(cfg.APIToken, "api_token", EnvAPIToken)
+			token.sensitive = true
+			token.addError(&resp.Diagnostics, "Invalid Coze API token", err)
+		}
+	}
 	if err := checkBaseURL(clientCfg.BaseURL); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Coze base URL", err.Error())
+		baseURL := settingOf(cfg.BaseURL, "base_url", EnvBaseURL)
+		baseURL.sensitive = strings.Contains(clientCfg.BaseURL, "@") // it may hold a password
+		baseURL.addError(&resp.Diagnostics, "Invalid Coze base URL", err)
 	}
 	clientCfg.MaxRetries = int(int64OrEnv(cfg.MaxRetries, EnvMaxRetries, coze.DefaultMaxRetries, &resp.Diagnostics))
 	if clientCfg.MaxRetries == 0 {
@@ -161,8 +177,8 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	clientCfg.RequestsPerSecond = float64OrEnv(cfg.RequestsPerSecond, EnvRequestsPerSecond, &resp.Diagnostics)
 	timeout := stringOrEnv(cfg.RequestTimeout, EnvRequestTimeout, coze.DefaultRequestTimeout.String())
 	if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
-			fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\", got: %q", timeout))
+		settingOf(cfg.RequestTimeout, "request_timeout", EnvRequestTimeout).addError(&resp.Diagnostics, "Invalid request timeout",
+			fmt.Errorf("must be a positive Go duration such as \"30s\", got: %q", timeout))
 	} else {
 		clientCfg.RequestTimeout = d
 	}
@@ -190,11 +206,13 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 // checkBaseURL allows https anywhere and plain http only on loopback, so a
-// token is never sent in clear text over a network.
+// token is never sent in clear text over a network; coze.CheckBaseURL
+// refuses userinfo, query and fragment. The error completes a sentence that
+// names the setting, and never shows userinfo.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("base_url must be an absolute URL such as %s, got: %q", coze.BaseURLChina, raw)
+	u, err := coze.CheckBaseURL(raw)
+	if err != nil {
+		return err
 	}
 	switch u.Scheme {
 	case "https":
@@ -205,7 +223,34 @@ func checkBaseURL(raw string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("base_url must use https (http is allowed only for loopback addresses such as a local mock), got: %q", raw)
+	return fmt.Errorf("must use https (http is allowed only for loopback addresses such as a local mock), got: %q", raw)
+}
+
+// setting names a provider setting in its errors: the attribute, or the
+// environment variable its value came from.
+type setting struct {
+	attribute, env string
+	fromEnv        bool
+	// sensitive errors are not attached to the attribute: Terraform would
+	// show its line of configuration, which may hold the value itself.
+	sensitive bool
+}
+
+func settingOf(v interface{ IsNull() bool }, attribute, env string) setting {
+	return setting{attribute: attribute, env: env, fromEnv: v.IsNull() && os.Getenv(env) != ""}
+}
+
+// addError adds "<setting> <err>", on the attribute when the value came from
+// the provider block and is not sensitive.
+func (s setting) addError(diags *diag.Diagnostics, summary string, err error) {
+	switch {
+	case s.fromEnv:
+		diags.AddError(summary, fmt.Sprintf("%s (the environment variable for %s) %v", s.env, s.attribute, err))
+	case s.sensitive:
+		diags.AddError(summary, fmt.Sprintf("%s in the provider block %v", s.attribute, err))
+	default:
+		diags.AddAttributeError(path.Root(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
+	}
 }
 
 func stringOrEnv(v types.String, env, fallback string) string {
@@ -233,19 +278,42 @@ func int64OrEnv(v types.Int64, env string, fallback int64, diags *diag.Diagnosti
 	return n
 }
 
-func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 {
-	if !v.IsNull() {
-		return v.ValueFloat64()
+func float64OrEnv(v types.Number, env string, diags *diag.Diagnostics) float64 {
+	if !v.IsNull() && v.ValueBigFloat() != nil {
+		f, _ := v.ValueBigFloat().Float64()
+		return f
 	}
 	s := os.Getenv(env)
 	if s == "" {
 		return 0
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a number of requests per second (0 or more), got: %q", env, s))
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		diags.AddError("Invalid "+env, fmt.Sprintf("%s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %q", env, s))
 	}
 	return f
+}
+
+// requestRateValidator accepts a finite number, 0 or more. It refuses
+// infinity (HCL's 1/0), which the rate limiter would take as "unlimited";
+// HCL has no NaN.
+type requestRateValidator struct{}
+
+func (requestRateValidator) Description(context.Context) string {
+	return "must be a finite number, 0 or more"
+}
+
+func (v requestRateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (requestRateValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	f := req.ConfigValue.ValueBigFloat()
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || f == nil || (!f.IsInf() && f.Sign() >= 0) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid requests per second",
+		fmt.Sprintf("Attribute %s must be a finite number of requests per second, 0 or more (0 means unlimited), got: %s", req.Path, f.Text('g', 10)))
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {

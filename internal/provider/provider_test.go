@@ -206,9 +206,9 @@ func TestProviderEnvironmentSettingsAreValidated(t *testing.T) {
 	}{
 		"max retries not a number": {map[string]string{EnvMaxRetries: "many"}, EnvMaxRetries + " must be a whole number from 0 to 20"},
 		"max retries too high":     {map[string]string{EnvMaxRetries: "21"}, EnvMaxRetries + " must be a whole number from 0 to 20"},
-		"negative rate":            {map[string]string{EnvRequestsPerSecond: "-1"}, EnvRequestsPerSecond + " must be a number of requests per second"},
-		"bad timeout":              {map[string]string{EnvRequestTimeout: "soon"}, `request_timeout must be a positive Go duration such as "30s", got: "soon"`},
-		"plain http":               {map[string]string{EnvBaseURL: "http://api.coze.cn"}, "base_url must use https"},
+		"negative rate":            {map[string]string{EnvRequestsPerSecond: "-1"}, EnvRequestsPerSecond + " must be a finite number of requests per second"},
+		"bad timeout":              {map[string]string{EnvRequestTimeout: "soon"}, EnvRequestTimeout + ` (the environment variable for request_timeout) must be a positive Go duration such as "30s", got: "soon"`},
+		"plain http":               {map[string]string{EnvBaseURL: "http://api.coze.cn"}, EnvBaseURL + " (the environment variable for base_url) must use https"},
 		"valid settings":           {map[string]string{EnvMaxRetries: "0", EnvRequestsPerSecond: "2.5", EnvRequestTimeout: "10s", EnvAPIToken: "t"}, ""},
 	}
 	for name, tc := range cases {

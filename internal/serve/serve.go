@@ -16,6 +16,10 @@
 // request's real context while the request runs and, when it returns, lets
 // go of it. What the framework retains is then a few bytes per request.
 // StopProvider still cancels requests in flight.
+//
+// It also lets Terraform accept the plan of a nested attribute holding a
+// dynamic value that is unknown as a whole, which Terraform itself cannot
+// check (see nestedDynamics).
 package serve
 
 import (
@@ -81,7 +85,7 @@ func logLevelsToSilence(address string, lookupEnv func(string) (string, bool)) [
 // NewProtocol6 is providerserver.NewProtocol6 with request contexts released.
 func NewProtocol6(p provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{ProviderServer: providerserver.NewProtocol6(p)()}
+		return releasingServer{ProviderServer: providerserver.NewProtocol6(p)(), nested: &nestedDynamics{}}
 	}
 }
 
@@ -109,6 +113,7 @@ func NewProtocol6WithError(p provider.Provider) func() (tfprotov6.ProviderServer
 // end of the stream, not when the call returns.
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	nested *nestedDynamics
 }
 
 // withReleasedContext calls the framework with a context that lets go of
@@ -138,7 +143,11 @@ func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	resp, err := withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	if err == nil && resp != nil && s.nested.lostTypes(ctx, s.ProviderServer, req) {
+		resp.UnsafeToUseLegacyTypeSystem = true //nolint:staticcheck // see nestedDynamics: the one case Terraform cannot check
+	}
+	return resp, err
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
