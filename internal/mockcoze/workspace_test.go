@@ -288,7 +288,9 @@ func TestListWorkflows(t *testing.T) {
 	}
 	chat := s.AddWorkflow(ws, Workflow{Name: "chat", Mode: "chatflow", AppID: "744208683001"})
 	s.AddWorkflow(ws, Workflow{Name: "draft", Unpublished: true})
-	get := func(q string) resp { return call(t, ts, http.MethodGet, "/v1/workflows?workspace_id="+ws+"&"+q, goodAuth, "") }
+	get := func(q string) resp {
+		return call(t, ts, http.MethodGet, "/v1/workflows?workspace_id="+ws+"&"+q, goodAuth, "")
+	}
 
 	r := get("page_num=1&page_size=30")
 	items := listOf(t, r, "items")
