@@ -118,10 +118,12 @@ func (r *workspaceMemberResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	who := fmt.Sprintf("user %s of workspace %s", state.UserID.ValueString(), state.WorkspaceID.ValueString())
 	if state.RoleType.ValueString() == coze.RoleOwner {
-		resp.Diagnostics.AddAttributeError(path.Root("role_type"), "Cannot change the role of the workspace's owner",
-			fmt.Sprintf("The member list says %s is the workspace's owner. Coze cannot change or remove an owner through the API. "+
-				"Transfer the ownership in the Coze console first, or stop managing this membership "+
-				"(remove it from the configuration after `terraform state rm`).", who))
+		// A warning, not an error: an error here would also block `terraform
+		// destroy`, whose refresh plans with the configuration.
+		resp.Diagnostics.AddAttributeWarning(path.Root("role_type"), "The workspace's owner cannot change role",
+			fmt.Sprintf("The member list says %s is now the workspace's owner. Coze cannot change or remove an owner through "+
+				"the API, so applying this change fails and keeps the state. Transfer the ownership in the Coze console first, "+
+				"or stop managing this membership (`terraform state rm`, then remove it from the configuration).", who))
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
