@@ -62,8 +62,3 @@ output "workspaces" {
 output "bots" {
   value = { dev = module.dev.bot_id, prod = module.prod.bot_id }
 }
-
-output "invited" {
-  description = "Users who still have to accept their invitation (personal plans)."
-  value       = { dev = module.dev.invited, prod = module.prod.invited }
-}

@@ -70,7 +70,3 @@ output "workspace_id" {
 output "bot_id" {
   value = coze_bot.support.bot_id
 }
-
-output "invited" {
-  value = [for m in coze_workspace_member.team : m.user_id if m.status == "invited"]
-}
