@@ -629,7 +629,8 @@ func (s *Server) handleAddMembers(workspaceID string, body []byte) reply {
 	if err != nil {
 		return invalidf("%s", err.Error())
 	}
-	users := sliceAt(out.(map[string]any), "users")
+	clean, _ := out.(map[string]any)
+	users := sliceAt(clean, "users")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.workspacesLocked()
@@ -697,7 +698,8 @@ func (s *Server) handleRemoveMembers(workspaceID string, body []byte) reply {
 		return workspaceNotFound(workspaceID)
 	}
 	removed, notIn, owners := []any{}, []any{}, []any{}
-	for _, v := range sliceAt(out.(map[string]any), "user_ids") {
+	clean, _ := out.(map[string]any)
+	for _, v := range sliceAt(clean, "user_ids") {
 		userID, _ := v.(string)
 		switch m := w.member(userID); {
 		case m == nil:

@@ -229,7 +229,9 @@ type uniqueKnownElements struct{}
 
 func (uniqueKnownElements) Description(context.Context) string { return "elements must be unique" }
 
-func (v uniqueKnownElements) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uniqueKnownElements) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (uniqueKnownElements) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -274,11 +274,14 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	// A personal workspace cannot be changed: a value the API never returned
 	// (null in the state) is adopted as configured.
 	personal := state.WorkspaceType.ValueString() == coze.WorkspaceTypePersonal
+	send := func(planned, prior types.String) bool {
+		return !planned.Equal(prior) && (!personal || !prior.IsNull())
+	}
 	var body coze.UpdateWorkspaceRequest
-	if !plan.Name.Equal(state.Name) && !(personal && state.Name.IsNull()) {
+	if send(plan.Name, state.Name) {
 		body.Name = plan.Name.ValueString()
 	}
-	if !plan.Description.Equal(state.Description) && !(personal && state.Description.IsNull()) {
+	if send(plan.Description, state.Description) {
 		body.Description = plan.Description.ValueString()
 	}
 	if body != (coze.UpdateWorkspaceRequest{}) {
