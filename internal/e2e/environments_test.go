@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http/httptest"
 	"os"
@@ -29,7 +30,7 @@ const (
 // plan, and a role change invites the member again.
 func TestEnvironmentsScenario(t *testing.T) {
 	tf := terraformPath(t)
-	cli := buildProvider(t)
+	cli := overrideBothRegistries(t, buildProvider(t))
 	for _, plan := range []struct {
 		name      string
 		vars      []string
@@ -141,4 +142,24 @@ func workspaceIDs(t *testing.T, outputJSON string) []string {
 	ids := slices.Collect(maps.Values(byEnv))
 	slices.Sort(ids)
 	return ids
+}
+
+// overrideBothRegistries rewrites buildProvider's CLI configuration so that
+// the scenario's `source = "coze-terraform/coze"` finds the built provider on
+// OpenTofu too, which reads it as registry.opentofu.org/coze-terraform/coze.
+func overrideBothRegistries(t *testing.T, cliConfig string) string {
+	t.Helper()
+	plugins := filepath.Join(filepath.Dir(cliConfig), "plugins")
+	cfg := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/coze-terraform/coze" = %[1]q
+    "registry.opentofu.org/coze-terraform/coze" = %[1]q
+  }
+  direct {}
+}
+`, plugins)
+	if err := os.WriteFile(cliConfig, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cliConfig
 }
