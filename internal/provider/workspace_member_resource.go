@@ -202,6 +202,8 @@ func addMember(ctx context.Context, client *coze.Client, workspaceID, userID, ro
 	case slices.Contains(res.InvitedSuccess, userID):
 		invitedWarning("Personal plans only invite users (invited_success_user_ids).")
 		return memberInvited
+	case slices.Contains(res.AlreadyJoined, userID):
+		return memberJoined // not listed yet: the add API's word is taken
 	}
 	diags.AddError("Cannot "+operation,
 		fmt.Sprintf("The add API did not report user %s as added, invited, already joined or not existing, and the member list "+
