@@ -81,5 +81,5 @@ output "published_version" {
 }
 
 output "published_prologue" {
-  value = data.coze_bot.published.prologue
+  value = data.coze_bot.published.onboarding_info.prologue
 }
