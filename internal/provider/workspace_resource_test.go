@@ -30,16 +30,6 @@ resource "coze_workspace" "w" {
 }`, name, description, extra)
 }
 
-// checkRequests asserts how many requests the mock saw to method and path.
-func (e *testEnv) checkRequests(method, path string, want int) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if got := len(e.mock.RequestsTo(method, path)); got != want {
-			return fmt.Errorf("mock saw %d %s %s, want %d", got, method, path, want)
-		}
-		return nil
-	}
-}
-
 func TestAccWorkspace_createUpdateImportDestroy(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
