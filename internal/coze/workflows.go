@@ -81,19 +81,21 @@ func (c *Client) EachWorkflow(ctx context.Context, req ListWorkflowsRequest, fn 
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		if page > maxListPages {
-			return fmt.Errorf("list workflows of workspace %s: stopped after %d pages of %d: too many workflows",
-				req.WorkspaceID, maxListPages, WorkflowPageSize)
+			return fmt.Errorf("list workflows of workspace %s: more than %d pages of %d workflows (%w)",
+				req.WorkspaceID, maxListPages, WorkflowPageSize, ErrPaging)
 		}
 		req.PageNum, req.PageSize = page, WorkflowPageSize
 		list, err := c.ListWorkflows(ctx, req)
 		if err != nil {
 			return err
 		}
+		added := 0
 		for _, w := range list.Items {
 			if seen[w.WorkflowID] {
 				continue
 			}
 			seen[w.WorkflowID] = true
+			added++
 			if !fn(w) {
 				return nil
 			}
@@ -101,6 +103,10 @@ func (c *Client) EachWorkflow(ctx context.Context, req ListWorkflowsRequest, fn 
 		// An empty page ends the listing even if has_more says otherwise.
 		if !list.HasMore || len(list.Items) == 0 {
 			return nil
+		}
+		if added == 0 {
+			return fmt.Errorf("list workflows of workspace %s: page %d repeats the workflows of earlier pages and lists no "+
+				"new one, yet has_more is true; the API seems to ignore the page number (%w)", req.WorkspaceID, page, ErrPaging)
 		}
 	}
 }

@@ -34,7 +34,7 @@ const (
 	WorkspacePageSize = 50
 	MemberPageSize    = 50
 	// maxListPages bounds every paged listing, so that a server that keeps saying
-	// "more" cannot keep a plan running forever.
+	// "more" cannot keep a plan running forever (the error wraps ErrPaging).
 	maxListPages = 1000
 )
 
@@ -140,14 +140,18 @@ func (c *Client) ListWorkspaces(ctx context.Context, req ListWorkspacesRequest) 
 // EachWorkspace calls fn for every workspace that req selects, page after
 // page (req's paging fields are ignored), until fn returns false.
 func (c *Client) EachWorkspace(ctx context.Context, req ListWorkspacesRequest, fn func(Workspace) bool) error {
-	return eachNumberedPage(WorkspacePageSize, func(page int) ([]Workspace, int64, error) {
+	err := eachNumberedPage(WorkspacePageSize, func(page int) ([]Workspace, error) {
 		req.PageNum, req.PageSize = page, WorkspacePageSize
 		list, err := c.ListWorkspaces(ctx, req)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		return list.Workspaces, list.TotalCount, nil
+		return list.Workspaces, nil
 	}, func(w Workspace) string { return w.ID }, fn)
+	if errors.Is(err, ErrPaging) {
+		return fmt.Errorf("list workspaces: %w", err)
+	}
+	return err
 }
 
 // FindWorkspace looks for a workspace of the token by id, through every
@@ -198,13 +202,17 @@ func (c *Client) ListWorkspaceMembers(ctx context.Context, workspaceID string, p
 // page, until fn returns false. Invited users who have not accepted yet are
 // not members.
 func (c *Client) EachWorkspaceMember(ctx context.Context, workspaceID string, fn func(WorkspaceMember) bool) error {
-	return eachNumberedPage(MemberPageSize, func(page int) ([]WorkspaceMember, int64, error) {
+	err := eachNumberedPage(MemberPageSize, func(page int) ([]WorkspaceMember, error) {
 		list, err := c.ListWorkspaceMembers(ctx, workspaceID, page, MemberPageSize)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		return list.Items, list.TotalCount, nil
+		return list.Items, nil
 	}, func(m WorkspaceMember) string { return m.UserID }, fn)
+	if errors.Is(err, ErrPaging) {
+		return fmt.Errorf("list members of workspace %s: %w", workspaceID, err)
+	}
+	return err
 }
 
 // FindWorkspaceMember looks for a user in the workspace's member list; it
@@ -348,31 +356,40 @@ func setPage(query url.Values, pageNum, pageSize int) {
 	}
 }
 
-// eachNumberedPage pages through a page_num/page_size listing: it stops at a
-// short or empty page, once total items were seen (when the API counts
-// them), or when fn returns false. An item seen on an earlier page (the list
-// shifted while paging) is passed once.
-func eachNumberedPage[T any](pageSize int, fetch func(page int) ([]T, int64, error), key func(T) string, fn func(T) bool) error {
+// eachNumberedPage pages through a page_num/page_size listing until a page
+// comes back short or empty, or fn returns false. Like ListAllBots it does
+// not stop on total_count, which a server ignoring page_num would make a
+// silent truncation: a full page that brings no new item is an error
+// instead, and so is a listing longer than maxListPages pages (both wrap
+// ErrPaging). An item seen on an earlier page (the list shifted while
+// paging) is passed once.
+func eachNumberedPage[T any](pageSize int, fetch func(page int) ([]T, error), key func(T) string, fn func(T) bool) error {
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		if page > maxListPages {
-			return fmt.Errorf("listing stopped after %d pages of %d: too many items", maxListPages, pageSize)
+			return fmt.Errorf("more than %d pages of %d items (%w)", maxListPages, pageSize, ErrPaging)
 		}
-		items, total, err := fetch(page)
+		items, err := fetch(page)
 		if err != nil {
 			return err
 		}
+		added := 0
 		for _, item := range items {
 			if seen[key(item)] {
 				continue
 			}
 			seen[key(item)] = true
+			added++
 			if !fn(item) {
 				return nil
 			}
 		}
-		if len(items) < pageSize || (total > 0 && int64(page*pageSize) >= total) {
+		if len(items) < pageSize {
 			return nil
+		}
+		if added == 0 {
+			return fmt.Errorf("page %d repeats the items of earlier pages and lists no new one; the API seems to ignore "+
+				"the page number (%w)", page, ErrPaging)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package coze
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -203,8 +204,32 @@ func TestEachWorkspaceStopsAtThePageLimit(t *testing.T) {
 		return okWith(`{"workspaces":[` + strings.Join(items, ",") + `]}`)
 	})
 	err := newTestClient(t, srv.URL).EachWorkspace(t.Context(), ListWorkspacesRequest{}, func(Workspace) bool { return true })
-	if err == nil || !strings.Contains(err.Error(), "after 1000 pages") {
+	if !errors.Is(err, ErrPaging) || !strings.Contains(err.Error(), "more than 1000 pages") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A server that ignores page_num returns the first page again: that is an
+// error, not a listing cut short at total_count.
+func TestListingsDetectAnAPIThatIgnoresThePageNumber(t *testing.T) {
+	srv := newWireServer(t, func(r recorded) string {
+		if r.path == "/v1/workflows" {
+			var items []string
+			for i := range WorkflowPageSize {
+				items = append(items, fmt.Sprintf(`{"workflow_id":"%d"}`, i))
+			}
+			return okWith(`{"has_more":true,"items":[` + strings.Join(items, ",") + `]}`)
+		}
+		return pagedWorkspaces(WorkspacePageSize)(recorded{query: url.Values{"page_num": {"1"}, "page_size": {r.query.Get("page_size")}}})
+	})
+	c := newTestClient(t, srv.URL)
+	err := c.EachWorkspace(t.Context(), ListWorkspacesRequest{}, func(Workspace) bool { return true })
+	if !errors.Is(err, ErrPaging) || !strings.Contains(err.Error(), "page 2 repeats") || len(srv.requests()) != 2 {
+		t.Fatalf("workspaces: %v after %d requests", err, len(srv.requests()))
+	}
+	err = c.EachWorkflow(t.Context(), ListWorkflowsRequest{WorkspaceID: "9"}, func(Workflow) bool { return true })
+	if !errors.Is(err, ErrPaging) || !strings.Contains(err.Error(), "page 2 repeats") {
+		t.Fatalf("workflows: %v", err)
 	}
 }
 

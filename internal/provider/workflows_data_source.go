@@ -140,7 +140,7 @@ func (d *workflowsDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return true
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, "list the workflows of Coze workspace "+workspaceID, err)
+		addListError(&resp.Diagnostics, client, "list the workflows of Coze workspace "+workspaceID, err)
 		return
 	}
 	if !m.Name.IsNull() && len(m.Items) == 0 {

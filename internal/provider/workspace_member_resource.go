@@ -183,7 +183,7 @@ func addMember(ctx context.Context, client *coze.Client, workspaceID, userID, ro
 	// "invited and accepted"), or in no list: the member list tells.
 	member, err := client.FindWorkspaceMember(ctx, workspaceID, userID)
 	if err != nil {
-		addAPIError(diags, client, fmt.Sprintf("read the members of Coze workspace %s after adding user %s", workspaceID, userID), err)
+		addListError(diags, client, fmt.Sprintf("read the members of Coze workspace %s after adding user %s", workspaceID, userID), err)
 		return ""
 	}
 	switch {
@@ -230,7 +230,7 @@ func (r *workspaceMemberResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("read member %s of Coze workspace %s", userID, workspaceID), err)
+		addListError(&resp.Diagnostics, client, fmt.Sprintf("read member %s of Coze workspace %s", userID, workspaceID), err)
 		return
 	}
 	switch {
@@ -326,7 +326,7 @@ func removeMember(ctx context.Context, client *coze.Client, workspaceID, userID 
 	// In no list: trust the member list.
 	member, err := client.FindWorkspaceMember(ctx, workspaceID, userID)
 	if err != nil {
-		addAPIError(diags, client, fmt.Sprintf("read the members of Coze workspace %s after removing user %s", workspaceID, userID), err)
+		addListError(diags, client, fmt.Sprintf("read the members of Coze workspace %s after removing user %s", workspaceID, userID), err)
 		return false
 	}
 	if member != nil {

@@ -94,7 +94,7 @@ func (d *workspaceMembersDataSource) Read(ctx context.Context, req datasource.Re
 		return true
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, "list the members of Coze workspace "+workspaceID, err)
+		addListError(&resp.Diagnostics, client, "list the members of Coze workspace "+workspaceID, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)

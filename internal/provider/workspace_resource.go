@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -175,6 +176,18 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
+// addListError is addAPIError for a call that pages through a list: a
+// listing the client gave up on (coze.ErrPaging: too many pages, or an API
+// that ignores the page number) is reported as such, since every call
+// succeeded.
+func addListError(diags *diag.Diagnostics, client *coze.Client, operation string, err error) {
+	if errors.Is(err, coze.ErrPaging) {
+		diags.AddError("Cannot "+operation, err.Error())
+		return
+	}
+	addAPIError(diags, client, operation, err)
+}
+
 // unknownSinceImport reads privateKeyUnknownSinceImport.
 func unknownSinceImport(ctx context.Context, private interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
@@ -219,7 +232,9 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		plan.WorkspaceType, plan.EnterpriseID = types.StringValue(ws.WorkspaceType), types.StringValue(ws.EnterpriseID)
 	default:
 		detail := "it is not in the workspace list yet"
-		if err != nil {
+		if errors.Is(err, coze.ErrPaging) {
+			detail = err.Error()
+		} else if err != nil {
 			_, detail = describeAPIError("list workspaces", client.BaseURL(), err)
 		}
 		resp.Diagnostics.AddWarning("Created Coze workspace "+id+" but could not read it back",
@@ -242,7 +257,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	id := state.ID.ValueString()
 	ws, err := client.FindWorkspace(ctx, id)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, "read Coze workspace "+id, err)
+		addListError(&resp.Diagnostics, client, "read Coze workspace "+id, err)
 		return
 	}
 	if ws == nil {

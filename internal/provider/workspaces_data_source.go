@@ -121,7 +121,7 @@ func (d *workspacesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return true
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, "list Coze workspaces", err)
+		addListError(&resp.Diagnostics, client, "list Coze workspaces", err)
 		return
 	}
 	if !m.Name.IsNull() && len(m.Items) == 0 {
