@@ -27,7 +27,7 @@ echo "==> $TF fmt -check -recursive examples"
 validate() { # dir name: validates the .tf files of dir, with the provider requirement added when missing
   local dir=$1 name=$2 target=$WORK/validate/$2
   mkdir -p "$target"
-  cp "$dir"/*.tf "$target/"
+  cp -R "$dir"/. "$target/"
   if ! grep -q required_providers "$target"/*.tf; then
     cp examples/provider/provider.tf "$target/provider.tf"
   fi
@@ -35,6 +35,8 @@ validate() { # dir name: validates the .tf files of dir, with the provider requi
   if grep -q '^import' "$target"/*.tf && ! grep -q '^resource' "$target"/*.tf; then
     cp examples/resources/coze_bot_config/resource.tf "$target/resource.tf"
   fi
+  # local modules (a scenario's subdirectories) must be installed; terraform get installs only modules
+  if grep -q '^module' "$target"/*.tf; then (cd "$target" && "$TF" get -no-color >/dev/null); fi
   echo "==> validate $dir"
   (cd "$target" && "$TF" validate -no-color | grep -v -e 'development overrides' -e 'coze-terraform/coze in' -e '^$' -e 'behavior may therefore' -e 'applying changes may' -e 'releases.' || true)
   (cd "$target" && "$TF" validate -json | grep -q '"valid": true') || { echo "INVALID: $dir"; exit 1; }

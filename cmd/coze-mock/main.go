@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	space := fs.String("space", mockcoze.DefaultSpaceID, "space (workspace) id of the seeded bots")
 	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file")
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
+	users := fs.String("users", "", "comma-separated Coze user ids that exist (can be added to workspaces), besides the token's user "+mockcoze.OwnerUserID)
+	workflows := fs.String("workflows", "", "comma-separated workflows (name or name:chatflow) every workspace created through the API starts with")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +80,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		srv.AddBotInSpace(id, *space)
 		seeded = append(seeded, id)
+	}
+
+	if err := seedWorkspaces(srv, *users, *workflows); err != nil {
+		return err
 	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
@@ -115,6 +121,32 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	return nil
+}
+
+// seedWorkspaces makes the -users known and the -workflows part of every new workspace.
+func seedWorkspaces(srv *mockcoze.Server, users, workflows string) error {
+	for _, id := range strings.Split(users, ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if strings.Trim(id, "0123456789") != "" {
+			return fmt.Errorf("-users: %q is not a decimal user id", id)
+		}
+		srv.AddUser(id, "user_"+id)
+	}
+	var seeds []mockcoze.Workflow
+	for _, spec := range strings.Split(workflows, ",") {
+		if spec = strings.TrimSpace(spec); spec == "" {
+			continue
+		}
+		name, mode, _ := strings.Cut(spec, ":")
+		if name == "" || (mode != "" && mode != "workflow" && mode != "chatflow") {
+			return fmt.Errorf("-workflows: %q is not name, name:workflow or name:chatflow", spec)
+		}
+		seeds = append(seeds, mockcoze.Workflow{Name: name, Mode: mode})
+	}
+	srv.SeedWorkflowsInNewWorkspaces(seeds...)
 	return nil
 }
 

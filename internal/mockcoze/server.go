@@ -232,6 +232,7 @@ type Server struct {
 
 	bodyGrace time.Duration
 	bodyRate  int64
+	ws        *workspaceState // workspaces, members and workflows (workspace.go), made on first use
 }
 
 // bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
@@ -670,6 +671,8 @@ func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Re
 	rest, underBots := strings.CutPrefix(path, "/v1/bots/")
 	botID, sub, hasSub := strings.Cut(rest, "/")
 	switch {
+	case isWorkspaceRoute(path): // any method: routeWorkspaces checks it
+		method, handle = r.Method, func() reply { return s.routeWorkspaces(r, body) }
 	case path == "/v1/bot/create":
 		method, handle = http.MethodPost, func() reply { return s.handleCreate(body) }
 	case path == "/v1/bot/update":

@@ -184,7 +184,7 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 						Optional: true,
 						MarkdownDescription: "The plugin tools to bind, each once. The API does not keep their order, so a reordering alone " +
 							"is not a change. Removing it unbinds them all (`[]`).",
-						Validators: []validator.List{listvalidator.UniqueValues()},
+						Validators: []validator.List{uniqueKnownElements{}},
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"plugin_id": schema.StringAttribute{
 								Required:            true,
@@ -208,7 +208,7 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 						Optional: true,
 						MarkdownDescription: "The workflows to bind, each once. The API does not keep their order, so a reordering alone is " +
 							"not a change. Removing it unbinds them all (`[]`).",
-						Validators: []validator.List{listvalidator.UniqueValues()},
+						Validators: []validator.List{uniqueKnownElements{}},
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"id": schema.StringAttribute{
 								Required:            true,

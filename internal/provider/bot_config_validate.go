@@ -263,3 +263,34 @@ func (v rawValue) length() int {
 	}
 	return len(elems)
 }
+
+// uniqueKnownElements is listvalidator.UniqueValues for lists of objects
+// that may be partly unknown at plan time (ids from a data source read during
+// apply): two elements are compared only when both are fully known, where
+// UniqueValues would report {id = (known after apply)} twice as a duplicate.
+type uniqueKnownElements struct{}
+
+func (uniqueKnownElements) Description(context.Context) string { return "elements must be unique" }
+
+func (v uniqueKnownElements) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (uniqueKnownElements) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var known []attr.Value
+	for _, element := range req.ConfigValue.Elements() {
+		if tv, err := element.ToTerraformValue(ctx); err != nil || !tv.IsFullyKnown() {
+			continue
+		}
+		for _, seen := range known {
+			if seen.Equal(element) {
+				resp.Diagnostics.AddAttributeError(req.Path, "Duplicate List Value",
+					fmt.Sprintf("This attribute contains duplicate values of: %s", element))
+			}
+		}
+		known = append(known, element)
+	}
+}

@@ -317,9 +317,9 @@ func (requestRateValidator) ValidateNumber(_ context.Context, req validator.Numb
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource}
+	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource, NewWorkspaceResource, NewWorkspaceMemberResource}
 }
 
 func (p *cozeProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource}
+	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource, NewWorkspacesDataSource, NewWorkspaceMembersDataSource, NewWorkflowsDataSource}
 }
