@@ -70,7 +70,8 @@ type Config struct {
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// RequestsPerSecond limits the request rate of this client (and so of every
-	// resource sharing it); 0 means unlimited.
+	// resource sharing it); 0 means unlimited. It is also the ceiling of the
+	// adaptive pace that the client keeps under the API's rate limit (pacing.go).
 	RequestsPerSecond float64
 	// MaxResponseBytes is the most read of one response; 0 means DefaultMaxResponseBytes.
 	MaxResponseBytes int64
@@ -90,6 +91,7 @@ type Client struct {
 	// answer (see bounds.go). A new kind of request must be sent through it.
 	http   *retryablehttp.Client
 	logger Logger
+	pacer  *pacer // see pacing.go
 }
 
 // NewClient checks cfg and builds a Client.
@@ -137,9 +139,10 @@ func NewClient(cfg Config) (*Client, error) {
 	rc.RetryMax = cfg.MaxRetries
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
-	rc.CheckRetry = checkRetry
+	pacer := newPacer(cfg.RequestsPerSecond, cfg.RetryWaitMax, cfg.Logger)
+	rc.CheckRetry = pacer.checkRetry
 	rc.Backoff = backoff
-	rc.RequestLogHook = countAttempt
+	rc.RequestLogHook = pacer.beforeAttempt
 	rc.ErrorHandler = giveUp
 
 	return &Client{
@@ -148,6 +151,7 @@ func NewClient(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		http:      rc,
 		logger:    cfg.Logger,
+		pacer:     pacer,
 	}, nil
 }
 
