@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -47,6 +48,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
 	users := fs.String("users", "", "comma-separated Coze user ids that exist (can be added to workspaces), besides the token's user "+mockcoze.OwnerUserID)
 	workflows := fs.String("workflows", "", "comma-separated workflows (name or name:chatflow) every workspace created through the API starts with")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second served (burst of the same size); above it, HTTP 429 with code 4020 and Retry-After: 1, like the API's rate limit. 0: unlimited")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +57,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if err := checkLoopback(*listen); err != nil {
 		return err
+	}
+	if *rateLimit < 0 || math.IsNaN(*rateLimit) || math.IsInf(*rateLimit, 0) {
+		return fmt.Errorf("-rate-limit: %v is not a finite number of requests per second, 0 or more", *rateLimit)
 	}
 	if *space == "" || strings.Trim(*space, "0123456789") != "" {
 		return fmt.Errorf("-space: %q is not a decimal space id", *space)
@@ -69,7 +74,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	logger := log.New(stderr, "coze-mock: ", log.LstdFlags)
-	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, Logf: logger.Printf})
+	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, RateLimit: *rateLimit, Logf: logger.Printf})
 	var seeded []string
 	for _, id := range strings.Split(*bots, ",") {
 		if id = strings.TrimSpace(id); id == "" {
@@ -98,7 +103,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer os.Remove(*urlFile)
 	}
-	logger.Printf("listening on %s; bots %v in space %s; token: %s", baseURL, seeded, *space, tokenSource)
+	limit := "unlimited"
+	if *rateLimit > 0 {
+		limit = fmt.Sprintf("%g per second", *rateLimit)
+	}
+	logger.Printf("listening on %s; bots %v in space %s; token: %s; requests: %s", baseURL, seeded, *space, tokenSource, limit)
 
 	// Request headers must arrive within 10 s and an idle keep-alive connection is closed
 	// after 2 minutes. Bodies get their own read deadline from the mock, which grows with

@@ -45,6 +45,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{[]string{"-bots", "7342866800001,abc"}, `-bots: "abc" is not a decimal bot id`},
 		{[]string{"-listen", "0.0.0.0:0"}, "refusing a non-loopback address"},
 		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-rate-limit", "-1"}, "-rate-limit: -1 is not a finite number"},
+		{[]string{"-rate-limit", "NaN"}, "-rate-limit: NaN is not a finite number"},
 	} {
 		var stderr syncBuffer
 		err := run(t.Context(), c.args, &stderr)
@@ -198,5 +200,38 @@ func TestRunServesLargeUploadsAndRefusesBodiesWithoutToken(t *testing.T) {
 	status, raw := post("/v1/bot/update", "", "application/json", bytes.NewReader(bytes.Repeat([]byte("x"), 14<<20)))
 	if status != http.StatusUnauthorized || !strings.Contains(raw, `"code":4100`) {
 		t.Fatalf("14 MB without a token: HTTP %d %s", status, raw)
+	}
+}
+
+// -rate-limit makes the standalone mock answer 429 with code 4020 and
+// Retry-After above the rate, as the load case of make bench needs.
+func TestRunRateLimit(t *testing.T) {
+	base, stderr := startRun(t, "-token", "tok", "-rate-limit", "2")
+	limited := 0
+	for range 6 {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/v1/bots?workspace_id="+mockcoze.DefaultSpaceID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer tok")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env struct{ Code int }
+		_ = json.NewDecoder(res.Body).Decode(&env)
+		res.Body.Close()
+		if res.StatusCode == http.StatusTooManyRequests {
+			limited++
+			if env.Code != 4020 || res.Header.Get("Retry-After") != "1" {
+				t.Errorf("429 answer with code %d, Retry-After %q", env.Code, res.Header.Get("Retry-After"))
+			}
+		}
+	}
+	if limited == 0 {
+		t.Error("6 requests at once to a mock limited to 2 per second: none answered 429")
+	}
+	if !strings.Contains(stderr.String(), "requests: 2 per second") {
+		t.Errorf("the log does not say the rate limit:\n%s", stderr.String())
 	}
 }

@@ -696,3 +696,29 @@ func TestListTotalCountsThePageWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// Whether the published version of a bot published only to the Chat SDK
+// reads: by default yes; with PublishedReadNeedsAPIChannel, 4015, as the
+// code's text says. The list answers per channel either way.
+func TestPublishedReadOfABotOffTheAPIChannel(t *testing.T) {
+	for _, needsAPI := range []bool{false, true} {
+		t.Run(fmt.Sprint("PublishedReadNeedsAPIChannel=", needsAPI), func(t *testing.T) {
+			_, ts := newTS(t, Options{PublishedReadNeedsAPIChannel: needsAPI}, testBot)
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["999"]}`))
+			if needsAPI {
+				wantErr(t, getBot(t, ts, testBot, "is_published=true"), http.StatusOK, "4015", "not been published to the API channel")
+			} else {
+				wantOK(t, getBot(t, ts, testBot, "is_published=true"))
+			}
+			for connector, want := range map[string]int{"999": 1, "1024": 0} {
+				r := list(t, ts, "workspace_id="+DefaultSpaceID+"&publish_status=published_online&connector_id="+connector)
+				wantOK(t, r)
+				if items, _ := r.data()["items"].([]any); len(items) != want {
+					t.Errorf("connector %s lists %d bots, want %d", connector, len(items), want)
+				}
+			}
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["1024"]}`))
+			wantOK(t, getBot(t, ts, testBot, "is_published=true"))
+		})
+	}
+}

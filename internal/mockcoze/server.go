@@ -139,6 +139,11 @@ type Options struct {
 	// 0 means DefaultMaxUploadBytes. The 15 MB body limit of the JSON endpoints does not
 	// apply to uploads.
 	MaxUploadBytes int64
+	// PublishedReadNeedsAPIChannel makes GET /v1/bots/{id}?is_published=true answer 4015
+	// unless the bot is published to the API channel (1024), as the error code's text
+	// ("not published to the API channel") and the older get_online_info read it. By
+	// default a bot published to any channel reads as published.
+	PublishedReadNeedsAPIChannel bool
 	// ListTotalCountsPage makes GET /v1/bots answer total as the number of bots on the page,
 	// as the doc defines it ("the number of bots returned"); by default total counts every
 	// matching bot, as the SDKs read it.
@@ -211,6 +216,7 @@ type Server struct {
 	maxUpload int64
 	pageTotal bool
 	echoAuth  bool
+	readAPI   bool // Options.PublishedReadNeedsAPIChannel
 	logf      func(format string, args ...any)
 	logSeed   uint64
 	logSeq    atomic.Uint64
@@ -283,6 +289,7 @@ func New(opts Options) *Server {
 		nextFileID: firstFileID,
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
+		readAPI:    opts.PublishedReadNeedsAPIChannel,
 
 		maxLogged:   cmp.Or(max(opts.MaxLoggedRequests, 0), DefaultMaxLoggedRequests),
 		maxLogBytes: cmp.Or(max(opts.MaxLoggedBytes, 0), DefaultMaxLoggedBytes),
@@ -862,7 +869,7 @@ func (s *Server) handleRetrieve(botID string, q map[string][]string) reply {
 	if !published {
 		return ok(s.botInfo(botID, b, b.draft, b.updateTime))
 	}
-	if !b.isPublished() {
+	if !b.isPublished() || (s.readAPI && !b.connectors[connectorAPI]) {
 		return fail(http.StatusOK, codeUnpublished, "bot has not been published to the API channel")
 	}
 	return ok(s.botInfo(botID, b, b.published, b.publishedUpdate))
