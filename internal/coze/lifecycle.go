@@ -116,6 +116,13 @@ type ListBotsRequest struct {
 	ConnectorID   string
 	PageNum       int
 	PageSize      int
+	// ConfirmShortPage makes ListAllBots read on after a short page that
+	// brought new bots, until a page is empty or brings nothing new. The doc
+	// states no maximum page size; a server that caps page_size below what
+	// was asked, without an error, answers every page short, and stopping
+	// there would miss the bots of later pages. It costs one request per
+	// listing whose last page is not full.
+	ConfirmShortPage bool
 }
 
 // ListBots calls GET /v1/bots for one page.
@@ -155,7 +162,7 @@ var ErrPaging = errors.New("paging")
 const DefaultListPageSize = 20
 
 // ListAllBots reads every page of GET /v1/bots until a page comes back short
-// or empty. It does not stop on total: the doc defines total as "the number
+// or empty (with ConfirmShortPage: until a page is empty or brings no new bot). It does not stop on total: the doc defines total as "the number
 // of bots returned" (this page's count), the SDKs read it as all matching
 // bots. A bot listed twice (the order shifted between pages) is kept once.
 // It fails after maxPages pages, and when a full page brings no new bot: an
@@ -185,7 +192,7 @@ func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages 
 				added++
 			}
 		}
-		if len(list.Items) < req.PageSize {
+		if len(list.Items) < req.PageSize && (!req.ConfirmShortPage || added == 0) {
 			return items, nil
 		}
 		if added == 0 {

@@ -95,6 +95,53 @@ func TestListAllBotsPagesUntilAShortOrEmptyPage(t *testing.T) {
 	}
 }
 
+// A server that serves at most 20 bots a page, whatever page_size asks for:
+// every page is short. With ConfirmShortPage, the listing reads on to an
+// empty page and misses no bot; a server that ignores the page number ends
+// it at the first repeated page.
+func TestListAllBotsConfirmsShortPages(t *testing.T) {
+	capped := func(n int, pages *[]string) *apiServer {
+		return newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			*pages = append(*pages, q.Get("page_num"))
+			num, _ := strconv.Atoi(q.Get("page_num"))
+			items := []string{}
+			for i := (num - 1) * 20; i < min(num*20, n); i++ {
+				items = append(items, fmt.Sprintf(`{"id":"%d"}`, 1000+i))
+			}
+			envelopeHandler(200, `{"code":0,"data":{"items":[`+strings.Join(items, ",")+`],"total":`+strconv.Itoa(len(items))+`}}`)(w, r)
+		})
+	}
+	for _, tc := range []struct {
+		bots, wantPages int
+		confirm         bool
+		wantBots        int
+	}{
+		{45, 1, false, 20}, // the short-page rule alone stops after page 1
+		{45, 4, true, 45},
+		{40, 3, true, 40},
+		{0, 1, true, 0},
+	} {
+		var pages []string
+		srv := capped(tc.bots, &pages)
+		items, err := newTestClient(t, srv.URL).ListAllBots(context.Background(),
+			ListBotsRequest{WorkspaceID: "7", PageSize: 50, ConfirmShortPage: tc.confirm}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != tc.wantBots || len(pages) != tc.wantPages {
+			t.Errorf("%d bots served 20 a page, ConfirmShortPage %v: listed %d in pages %v, want %d in %d pages",
+				tc.bots, tc.confirm, len(items), pages, tc.wantBots, tc.wantPages)
+		}
+	}
+	page := `{"code":0,"data":{"items":[{"id":"1"},{"id":"2"}],"total":2}}`
+	srv := newAPIServer(t, envelopeHandler(200, page))
+	items, err := newTestClient(t, srv.URL).ListAllBots(context.Background(), ListBotsRequest{WorkspaceID: "7", ConfirmShortPage: true}, 10)
+	if err != nil || len(items) != 2 || srv.calls.Load() != 2 {
+		t.Errorf("a server that ignores the page number: %d bots, %d requests, err %v; want 2 bots in 2 requests", len(items), srv.calls.Load(), err)
+	}
+}
+
 func TestListAllBotsStopsWhenTheAPIIgnoresThePageNumber(t *testing.T) {
 	page := `{"code":0,"data":{"items":[` + strings.Repeat(`{"id":"1"},`, 19) + `{"id":"2"}],"total":100}}`
 	srv := newAPIServer(t, envelopeHandler(200, page))

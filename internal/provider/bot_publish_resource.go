@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,6 +45,7 @@ type botPublishResource struct {
 type botPublishModel struct {
 	ID              types.String  `tfsdk:"id"`
 	BotID           types.String  `tfsdk:"bot_id"`
+	SpaceID         types.String  `tfsdk:"space_id"`
 	ConnectorIDs    types.List    `tfsdk:"connector_ids"`
 	Connectors      types.Dynamic `tfsdk:"connectors"`
 	Triggers        types.Map     `tfsdk:"triggers"`
@@ -57,9 +59,16 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"Changing `connector_ids`, `connectors` or `triggers` publishes again, in place; a connector removed from " +
 			"`connector_ids` is unpublished. Destroying the resource unpublishes the bot from every connector with " +
 			"`POST /v1/bots/{bot_id}/unpublish`.\n\n" +
-			"A refresh that finds the bot unpublished (4015) or unreadable (4006, 4200) removes the resource from the state " +
-			"with a warning, and the next apply publishes again: that creates nothing, and fails with the same error while " +
-			"the token cannot see the bot. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
+			"With `space_id`, a refresh learns whether the bot is still published from the workspace's bot list, per channel " +
+			"(`GET /v1/bots?workspace_id=…&publish_status=published_online&connector_id=…`, every page of 50 bots): one listing " +
+			"per workspace and channel, shared by every `coze_bot_publish` of the plan, instead of one read per bot. A channel " +
+			"the bot is no longer published to shows as a change of `connector_ids`, which the next apply publishes again. " +
+			"Without `space_id`, a refresh reads the bot's published version (`GET /v1/bots/{bot_id}?is_published=true`), " +
+			"which answers for the API channel (`1024`) only.\n\n" +
+			"A refresh that finds the bot published to none of its channels (4015 without `space_id`) or gone (4006, 4200) " +
+			"removes the resource from the state with a warning, and the next apply publishes again: that creates nothing, and " +
+			"fails with the same error while the token cannot see the bot. Any other error (4100, 4101, a failed listing, ...) " +
+			"fails the refresh and leaves the state as it was.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -71,6 +80,16 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Id of the bot to publish. Changing it publishes another bot (and unpublishes this one).",
 				Validators:          []validator.String{decimalID()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"space_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Id of the workspace (space) that holds the bot, such as `coze_bot.<name>.space_id`. With it, " +
+					"a refresh reads the bot's publish state per channel from the workspace's bot list, shared by every " +
+					"`coze_bot_publish` of the plan: about one request per 50 published bots and channel instead of one per bot, " +
+					"and right for a bot published only to the Chat SDK (`999`) or a custom channel. A workspace that does not hold " +
+					"the bot is an error naming both ids, at plan time when both are known. Changing it changes nothing in Coze. " +
+					"Needs the token's `listBot` permission.",
+				Validators: []validator.String{decimalID()},
 			},
 			"connector_ids": schema.ListAttribute{
 				Optional:    true,
@@ -113,16 +132,22 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-// ModifyPlan keeps the version unless this plan publishes again.
+// ModifyPlan keeps the version unless this plan publishes again, and checks
+// a new or changed space_id against the workspace's bot list.
 func (r *botPublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		if !req.Plan.Raw.IsNull() {
-			r.requireClientAtPlan(&resp.Diagnostics)
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan botPublishModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if req.State.Raw.IsNull() {
+		r.requireClientAtPlan(&resp.Diagnostics)
+		if !resp.Diagnostics.HasError() {
+			r.checkWorkspaceHoldsBot(ctx, plan, nil, &resp.Diagnostics)
 		}
 		return
 	}
-	var plan, state botPublishModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -133,6 +158,69 @@ func (r *botPublishResource) ModifyPlan(ctx context.Context, req resource.Modify
 		version = types.StringUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), version)...)
+	if !resp.Diagnostics.HasError() {
+		r.checkWorkspaceHoldsBot(ctx, plan, &state, &resp.Diagnostics)
+	}
+}
+
+// checkWorkspaceHoldsBot fails the plan when a new or changed space_id (or
+// bot_id) names a workspace that does not hold the bot: never fall back to
+// another way of reading it. Terraform plans each resource again during the
+// apply, so values unknown in the plan (a bot that coze_bot creates) are
+// checked then.
+func (r *botPublishResource) checkWorkspaceHoldsBot(ctx context.Context, plan botPublishModel, state *botPublishModel, diags *diag.Diagnostics) {
+	space, bot := plan.SpaceID, plan.BotID
+	if space.IsNull() || space.IsUnknown() || bot.IsNull() || bot.IsUnknown() {
+		return
+	}
+	if state != nil && state.SpaceID.Equal(space) && state.BotID.Equal(bot) {
+		return // checked when it was set; each refresh checks it again
+	}
+	client := r.client(diags)
+	if client == nil {
+		return
+	}
+	held, err := r.data.publishStates.holds(ctx, client, space.ValueString(), bot.ValueString())
+	if err != nil {
+		addPublishListError(diags, client, space.ValueString(), "check that it holds Coze bot "+bot.ValueString(), err)
+		return
+	}
+	if !held {
+		r.addWorkspaceMismatch(ctx, client, space.ValueString(), bot.ValueString(), diags)
+	}
+}
+
+// addWorkspaceMismatch says that the workspace does not list the bot. It
+// reads the bot to tell a wrong space_id from a wrong bot_id, and returns
+// the read's error when the bot is gone (4006, 4200) without adding any.
+func (r *botPublishResource) addWorkspaceMismatch(ctx context.Context, client *coze.Client, space, bot string, diags *diag.Diagnostics) (gone error) {
+	_, err := client.GetBot(ctx, bot, false)
+	if coze.IsNotFound(err) {
+		return err
+	}
+	if err != nil {
+		addAPIError(diags, client, "read Coze bot "+bot+", which workspace "+space+" does not list", err)
+		return nil
+	}
+	diags.AddAttributeError(path.Root("space_id"), "Coze workspace "+space+" does not hold bot "+bot,
+		fmt.Sprintf("space_id is %s, but the bot list of workspace %s does not show bot %s, which exists. Set space_id to the "+
+			"workspace that holds the bot (coze_bot.<name>.space_id, or the number after /space/ in the bot's URL in Coze), or "+
+			"remove space_id to read the publish state one bot at a time. On Coze's personal edition the list shows only the "+
+			"bots of workspaces that the token's user owns.", space, space, bot))
+	return nil
+}
+
+// addPublishListError reports a failed listing of a workspace's bots: an API error
+// with its code, msg and logid, or a listing the provider gave up on.
+func addPublishListError(diags *diag.Diagnostics, client *coze.Client, space, purpose string, err error) {
+	operation := fmt.Sprintf("list the bots of Coze workspace %s to %s", space, purpose)
+	if errors.Is(err, coze.ErrPaging) {
+		diags.AddError("Cannot "+operation, err.Error()+
+			"\n\nRemove space_id to read the publish state one bot at a time. The state was left as it was.")
+		return
+	}
+	addAPIError(diags, client, operation, err, "The state was left as it was. The listing needs the token's listBot permission; "+
+		"without it, remove space_id to read the publish state one bot at a time.")
 }
 
 func republishes(plan, state botPublishModel) bool {
@@ -171,6 +259,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 			if slices.Contains(planned, id) {
 				continue
 			}
+			r.data.publishStates.published(plan.SpaceID.ValueString())
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
 				summary, detail := describeAPIError("unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, client.BaseURL(), err)
 				resp.Diagnostics.AddError(summary, detail)
@@ -198,6 +287,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		diags.AddAttributeError(path.Root("connectors"), "Invalid connectors", err.Error())
 		return
 	}
+	r.data.publishStates.published(plan.SpaceID.ValueString())
 	published, err := client.PublishBot(ctx, &coze.PublishBotRequest{
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
@@ -209,8 +299,11 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 	plan.Version = types.StringValue(published.Version)
 }
 
-// Read checks that the bot is still published; a bot unpublished out of
-// band is removed from the state, so that the next apply publishes it again.
+// Read checks that the bot is still published: from the workspace's bot
+// list with space_id, else from the bot's published version. A bot
+// unpublished out of band is removed from the state (or, from some of its
+// channels, loses them from connector_ids), so that the next apply
+// publishes it again.
 func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -219,7 +312,17 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !state.SpaceID.IsNull() {
+		r.readFromList(ctx, client, &state, resp)
+		return
+	}
 	bot, err := client.GetBot(ctx, state.BotID.ValueString(), true)
+	// 4015 answers for the API channel: it says nothing of a bot published
+	// to other channels only (when the API reads it that way: the mock's
+	// PublishedReadNeedsAPIChannel). The state then stays as it is.
+	if isCode(err, coze.CodeNotPublishedToAPI) && !slices.Contains(stringElements(state.ConnectorIDs), coze.ConnectorAPI) {
+		return
+	}
 	// Dropping is safe on an ambiguous 4006/4200: the next apply only
 	// publishes, which creates nothing and fails alike while the bot is unreadable.
 	if coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI) {
@@ -238,6 +341,52 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
+// readFromList refreshes the resource from the workspace's lists of bots
+// published to each of its channels. The version stays as the last publish
+// set it: the list does not say it.
+func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Client, state *botPublishModel, resp *resource.ReadResponse) {
+	space, bot := state.SpaceID.ValueString(), state.BotID.ValueString()
+	var still []attr.Value
+	var dropped []string
+	for _, connector := range stringElements(state.ConnectorIDs) {
+		published, err := r.data.publishStates.publishedTo(ctx, client, space, connector)
+		if err != nil {
+			addPublishListError(&resp.Diagnostics, client, space, "read the publish state of Coze bot "+bot, err)
+			return
+		}
+		if published[bot] {
+			still = append(still, types.StringValue(connector))
+		} else {
+			dropped = append(dropped, connector)
+		}
+	}
+	if len(dropped) == 0 {
+		return // no drift: the state stays as it is
+	}
+	held, err := r.data.publishStates.holds(ctx, client, space, bot)
+	if err != nil {
+		addPublishListError(&resp.Diagnostics, client, space, "check that it holds Coze bot "+bot, err)
+		return
+	}
+	if !held {
+		if gone := r.addWorkspaceMismatch(ctx, client, space, bot, &resp.Diagnostics); gone != nil {
+			addRemovedFromStateWarning(&resp.Diagnostics, "Coze bot", bot, gone, "The next apply publishes it again, "+
+				"which fails alike while the bot cannot be read.")
+			resp.State.RemoveResource(ctx)
+		}
+		return
+	}
+	if len(still) == 0 {
+		addRemovedFromStateWarning(&resp.Diagnostics, "Published version of Coze bot", bot,
+			fmt.Errorf("workspace %s lists it as published to none of its channels %s", space, strings.Join(dropped, ", ")),
+			"The next apply publishes the bot again.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ConnectorIDs = types.ListValueMust(types.StringType, still)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
 func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -246,6 +395,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.publishStates.published(state.SpaceID.ValueString())
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {

@@ -143,6 +143,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
+	r.data.publishStates.botCreated(spaceID, botID) // a coze_bot_publish of this walk may check its space_id
 
 	resp.State.Raw = req.Plan.Raw.Copy()
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botID)...)

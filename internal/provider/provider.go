@@ -122,6 +122,9 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 type providerData struct {
 	client    *coze.Client
 	configErr diag.Diagnostics
+	// publishStates is built with providerData, once per Configure: its
+	// answers serve one walk (bot_publish_state.go).
+	publishStates *publishStates
 }
 
 // apiClient returns the client, or the configuration error that prevents one.
@@ -186,7 +189,7 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	data := &providerData{}
+	data := &providerData{publishStates: newPublishStates()}
 	if clientCfg.Token == "" {
 		data.configErr.AddError("Missing Coze API token",
 			"The coze provider needs an API token to call the Coze API. Set the "+EnvAPIToken+" environment variable "+

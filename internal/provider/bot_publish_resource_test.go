@@ -1,0 +1,313 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+// coze_bot_publish with space_id: the publish state from the workspace's bot
+// list, per channel (bot_publish_state.go).
+
+const customChannel = "7470849514748001"
+
+// publishedReads are the reads of a bot's published version, the per-bot
+// refresh that space_id replaces.
+func (e *testEnv) publishedReads() int {
+	n := 0
+	for _, r := range e.mock.Requests() {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/v1/bots/") && strings.Contains(r.RawQuery, "is_published=true") {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *testEnv) unpublishOutOfBand(t *testing.T, botID, connector string) {
+	t.Helper()
+	if err := e.apiClientFor(t).UnpublishBot(context.Background(), botID, connector, "out of band"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A no-change plan of 5 bots with coze_bot_config and coze_bot_publish
+// sends one read per config and one listing, shared by the 5 publish
+// resources: no per-bot read of the published version.
+func TestAccBotPublish_spaceIDSharesOneListing(t *testing.T) {
+	t.Parallel()
+	ids := []string{"7342866830000", "7342866830001", "7342866830002", "7342866830003", "7342866830004"}
+	env := newTestEnv(t, mockcoze.Options{}, ids...)
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_bot_config" "b" {
+  count  = 5
+  bot_id = tostring(7342866830000 + count.index)
+  name   = "bot-${count.index}"
+}
+resource "coze_bot_publish" "b" {
+  count    = 5
+  bot_id   = coze_bot_config.b[count.index].bot_id
+  space_id = %q
+  triggers = { config = coze_bot_config.b[count.index].config_hash }
+}`, mockcoze.DefaultSpaceID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{PreConfig: func() { env.mock.ResetRequests() }, Config: cfg, PlanOnly: true},
+			{
+				// The no-change plan above is checked by the request log it left.
+				PreConfig: func() {
+					reads := len(env.mock.Requests()) - len(env.mock.RequestsTo(http.MethodGet, "/v1/bots"))
+					if got := env.publishedReads(); got != 0 {
+						t.Errorf("the refresh read the published version of bots %d times, want 0", got)
+					}
+					if got := env.listings(); got != 1 {
+						t.Errorf("%d listings of the workspace, want 1 for 5 publish resources", got)
+					}
+					if reads != 5 {
+						t.Errorf("%d other requests, want the 5 reads of coze_bot_config", reads)
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// A bot published only to the Chat SDK, or to a custom channel and the API,
+// reads as published on its channels, with or without space_id, also where
+// the API answers the published read with 4015 off the API channel: the
+// next plan is empty instead of publishing again on every apply.
+func TestAccBotPublish_perConnectorAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, connectors, space string }{
+		{"Chat SDK only, space_id", `["999"]`, mockcoze.DefaultSpaceID},
+		{"Chat SDK only, no space_id", `["999"]`, ""},
+		{"custom channel, space_id", `["1024", "` + customChannel + `"]`, mockcoze.DefaultSpaceID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockcoze.Options{PublishedReadNeedsAPIChannel: true}, botID)
+			space := ""
+			if tc.space != "" {
+				space = fmt.Sprintf("space_id = %q", tc.space)
+			}
+			cfg := env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id        = %q
+  connector_ids = %s
+  %s
+}`, botID, tc.connectors, space))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{Config: cfg, PlanOnly: true}, // fails on a planned create: the bot read as unpublished
+					{
+						Config: cfg,
+						Check: func(*terraform.State) error {
+							if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/publish")); n != 1 {
+								return fmt.Errorf("published %d times, want once", n)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// Refresh with space_id still finds a bot unpublished out of band: from
+// one of its channels, as a change of connector_ids that the next apply
+// publishes again; from all of them, by removing the resource.
+func TestAccBotPublish_unpublishedOutOfBandWithSpaceID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	cfg := env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id        = %q
+  space_id      = %q
+  connector_ids = ["1024", "999"]
+}`, botID, mockcoze.DefaultSpaceID))
+	published := func(want ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if got := env.mock.PublishedConnectors(botID); !slices.Equal(got, want) {
+				return fmt.Errorf("published to %v, want %v", got, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: published("1024", "999")},
+			{
+				PreConfig: func() { env.unpublishOutOfBand(t, botID, "999") },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_bot_publish.p", plancheck.ResourceActionUpdate),
+				}},
+				Check: published("1024", "999"),
+			},
+			{
+				PreConfig: func() {
+					env.unpublishOutOfBand(t, botID, "999")
+					env.unpublishOutOfBand(t, botID, "1024")
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_bot_publish.p", plancheck.ResourceActionCreate),
+				}},
+				Check: published("1024", "999"),
+			},
+		},
+	})
+}
+
+// A space_id that does not hold the bot is an error naming both ids: at
+// plan time for a new resource or a changed space_id, at refresh for one in
+// the state. It never falls back to the per-bot read, and the refresh
+// error leaves the state as it was.
+func TestAccBotPublish_wrongSpaceID(t *testing.T) {
+	t.Parallel()
+	const otherSpace = "7341999000000001"
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	env.mock.AddBotInSpace("7342866800002", otherSpace)
+	res := func(space string) string {
+		return env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id   = %q
+  space_id = %q
+}`, botID, space))
+	}
+	mismatch := regexp.MustCompile(`(?s)Coze workspace ` + otherSpace + ` does not hold bot ` + botID + `.*space_id is ` + otherSpace)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: res(otherSpace), PlanOnly: true, ExpectError: mismatch},
+			{Config: res(mockcoze.DefaultSpaceID)},
+			{Config: res(otherSpace), PlanOnly: true, ExpectError: mismatch},
+			{
+				// The bot moves to the other workspace (the mock resets it there).
+				PreConfig: func() {
+					if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/publish")); n != 1 {
+						t.Errorf("published %d times, want once: never to a workspace that does not hold the bot", n)
+					}
+					env.mock.AddBotInSpace(botID, otherSpace)
+					env.mock.ResetRequests()
+				},
+				Config:      res(mockcoze.DefaultSpaceID),
+				ExpectError: regexp.MustCompile(`(?s)Coze workspace ` + mockcoze.DefaultSpaceID + ` does not hold bot ` + botID),
+			},
+			{
+				Config:      res(mockcoze.DefaultSpaceID),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`does not hold bot`),
+			},
+			{
+				// Back, and published again: the state was kept, and the plan is empty.
+				PreConfig: func() {
+					env.mock.AddBotInSpace(botID, mockcoze.DefaultSpaceID)
+					if _, err := env.apiClientFor(t).PublishBot(context.Background(), &coze.PublishBotRequest{BotID: botID, ConnectorIDs: []string{"1024"}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   res(mockcoze.DefaultSpaceID),
+				PlanOnly: true,
+			},
+		},
+	})
+	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/publish")); n != 1 {
+		t.Errorf("%d publishes after the bot moved, want only the test's own", n)
+	}
+	if n := env.publishedReads(); n != 0 {
+		t.Errorf("read the published version %d times: a silent fallback to the per-bot read", n)
+	}
+}
+
+// A failed listing is an API error with code, msg and logid, and leaves the
+// state as it was; a bot gone from Coze is removed from the state.
+func TestAccBotPublish_listErrorKeepsStateAndGoneBotLeavesIt(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	cfg := env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id   = %q
+  space_id = %q
+}`, botID, mockcoze.DefaultSpaceID))
+	inState := func(s *terraform.State) error {
+		if stateAttr(s, "coze_bot_publish.p", "id") != botID {
+			return fmt.Errorf("the resource left the state")
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: 4101, Msg: "no listBot permission"})
+				},
+				Config:      cfg,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot list the bots of Coze workspace ` + mockcoze.DefaultSpaceID + `.*code:\s+4101.*msg:\s+no listBot permission.*logid:\s+\S+.*left as it was`),
+			},
+			{Config: cfg, PlanOnly: true, Check: inState},
+			{
+				PreConfig:          func() { env.mock.DeleteBot(botID) },
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources["coze_bot_publish.p"]; ok {
+						return fmt.Errorf("a deleted bot is still in the state")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// The lifecycle: space_id from coze_bot.space_id. The bot is created in
+// the same apply, so its check happens at apply and needs no listing.
+func TestAccBotPublish_spaceIDFromCozeBot(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_bot" "b" {
+  space_id = %q
+  name     = "lifecycle"
+}
+resource "coze_bot_publish" "p" {
+  bot_id   = coze_bot.b.bot_id
+  space_id = coze_bot.b.space_id
+}`, mockcoze.DefaultSpaceID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					if env.listings() != 0 {
+						return fmt.Errorf("%d listings during the apply, want none", env.listings())
+					}
+					if got := env.mock.PublishedConnectors(stateAttr(s, "coze_bot.b", "bot_id")); !slices.Equal(got, []string{"1024"}) {
+						return fmt.Errorf("published to %v", got)
+					}
+					return nil
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
