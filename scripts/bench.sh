@@ -10,6 +10,14 @@
 # takes seconds, and 3 at N = 1000, where it takes minutes) and the ratios;
 # the machines are noisy,
 # so the ratios are the figures. Results go to bench/results.md.
+#
+# It also measures what a Coze user pays for, API calls (issue 11; "API calls"
+# in results.md): the requests per bot of a no-change plan of N bots with
+# coze_bot_config and coze_bot_publish, with and without space_id, and the load
+# case (50 coze_bot_config at -parallelism=10 against a mock that serves 8
+# requests per second), and checks their targets (bench/README.md).
+# `scripts/bench.sh api` (make bench-api) runs only those, in a few minutes, and
+# writes them to .bench/api.md; it exits 1 when a target is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,11 +31,18 @@ B=$PWD/.bench
 BASE_ID=7342866900000
 TOKEN=bench-token
 
+MODE=${1:-all}
+case $MODE in all | api) ;; *)
+  echo "usage: $0 [api]" >&2
+  exit 2
+  ;;
+esac
+
 rm -rf "$B"
 mkdir -p "$B/plugins" "$B/bin" "$(dirname "$OUT")"
 echo "==> building the provider, the floor provider and the mock"
 go build -trimpath -o "$B/plugins/terraform-provider-coze" .
-go test -c -trimpath -o "$B/plugins/terraform-provider-cozefloor" ./internal/provider
+[ "$MODE" = all ] && go test -c -trimpath -o "$B/plugins/terraform-provider-cozefloor" ./internal/provider
 go build -o "$B/bin/coze-mock" ./cmd/coze-mock
 cat >"$B/cli.tfrc" <<CFG
 provider_installation {
@@ -132,6 +147,183 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 count_requests() { grep -c "$1" "$2" || true; }
 
+
+# ---- API calls (issue 11) ----
+
+API_NS=${BENCH_API_N:-"10 100 1000"}
+LOAD_RUNS=${BENCH_LOAD_RUNS:-20}
+LOAD_BOTS=50
+LOAD_RATE=8
+SPACE=7341000000000000 # the mock's default workspace, which -bots seeds
+
+# start_mock n [flags...]: the standalone mock with bots BASE_ID.. in SPACE;
+# sets mock_pid and COZE_API_BASE, logs to $B/mock-api.log.
+start_mock() {
+  local n=$1
+  shift
+  rm -f "$B/mock-url"
+  "$B/bin/coze-mock" -listen 127.0.0.1:0 -url-file "$B/mock-url" -token "$TOKEN" -space "$SPACE" \
+    -bots "$(seq -s, "$BASE_ID" $((BASE_ID + n - 1)))" "$@" 2>"$B/mock-api.log" &
+  mock_pid=$!
+  trap 'kill "$mock_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do [ -s "$B/mock-url" ] && break; sleep 0.1; done
+  export COZE_API_BASE
+  COZE_API_BASE=$(cat "$B/mock-url")
+}
+stop_mock() {
+  kill "$mock_pid" 2>/dev/null || true
+  wait "$mock_pid" 2>/dev/null || true
+}
+log_lines() { wc -l <"$B/mock-api.log"; }
+requests_since() { tail -n +"$(($1 + 1))" "$B/mock-api.log" | grep -c ' \(GET\|POST\) ' || true; }
+throttled_since() { tail -n +"$(($1 + 1))" "$B/mock-api.log" | grep -c ' -> http 429 ' || true; }
+
+write_api_config() { # n dir space_id|"": N bots with coze_bot_config and coze_bot_publish
+  local n=$1 dir=$2 space=${3:+space_id = \"$3\"}
+  mkdir -p "$dir"
+  cat >"$dir/main.tf" <<HCL
+terraform {
+  required_providers {
+    coze = { source = "coze-terraform/coze" }
+  }
+}
+provider "coze" {
+  requests_per_second = 0
+}
+resource "coze_bot_config" "b" {
+  count = $n
+$(body)
+}
+resource "coze_bot_publish" "b" {
+  count    = $n
+  bot_id   = coze_bot_config.b[count.index].bot_id
+  triggers = { config = coze_bot_config.b[count.index].config_hash }
+  $space
+}
+HCL
+}
+
+write_load_config() { # dir: the load case, with the provider's default settings
+  mkdir -p "$1"
+  cat >"$1/main.tf" <<HCL
+terraform {
+  required_providers {
+    coze = { source = "coze-terraform/coze" }
+  }
+}
+provider "coze" {}
+resource "coze_bot_config" "b" {
+  count = $LOAD_BOTS
+$(body)
+}
+HCL
+}
+
+per_bot() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.3f", a / n }'; }
+at_most() { awk -v v="$1" -v t="$2" 'BEGIN { exit !(v != "" && v <= t) }'; }
+verdict() { if at_most "$1" "$2"; then echo met; else echo "**not met**"; fi; }
+
+# api_bench writes the section "API calls" to $B/api.md.
+api_bench() {
+  declare -A PLAN_REQ
+  API_MISSED=0
+  for n in $API_NS; do
+    echo "==> API calls: no-change plan, N = $n (config + publish)"
+    start_mock "$n"
+    dir=$B/work/api-$n
+    # Today's configuration first (no space_id), then the same bots with space_id.
+    # (run_timed runs in $(...), as above, where its RSS sampling may fail.)
+    write_api_config "$n" "$dir" ""
+    seconds=$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color)
+    before=$(log_lines)
+    seconds=$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode)
+    PLAN_REQ[$n,without]=$(requests_since "$before")
+    write_api_config "$n" "$dir" "$SPACE"
+    seconds=$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color)
+    before=$(log_lines)
+    seconds=$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode)
+    PLAN_REQ[$n,with]=$(requests_since "$before")
+    echo "    without space_id: $(per_bot "${PLAN_REQ[$n,without]}" "$n") requests per bot; with: $(per_bot "${PLAN_REQ[$n,with]}" "$n") (that plan: $seconds s)"
+    stop_mock
+  done
+
+  echo "==> API calls: the load case, $LOAD_RUNS runs ($LOAD_BOTS bots, -parallelism=10, mock at $LOAD_RATE requests per second)"
+  start_mock "$LOAD_BOTS" -rate-limit "$LOAD_RATE"
+  dir=$B/work/load
+  write_load_config "$dir"
+  local times="" sent=0 limited=0 failed=0 worst=0 run_sent run_limited t share
+  for r in $(seq 1 "$LOAD_RUNS"); do
+    t=""
+    rm -f "$dir"/terraform.tfstate*
+    sleep 1 # the mock's bucket refills between runs
+    before=$(log_lines)
+    start=$(now)
+    if "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color -parallelism=10 >"$B/load-$r.out" 2>&1; then
+      t=$(awk -v s="$start" -v e="$(now)" 'BEGIN { printf "%.3f", e - s }')
+      times+="$t "
+    else
+      failed=$((failed + 1))
+      times+="failed "
+      grep -m 3 -i 'error' "$B/load-$r.out" >&2 || true
+    fi
+    run_sent=$(requests_since "$before")
+    run_limited=$(throttled_since "$before")
+    sent=$((sent + run_sent))
+    limited=$((limited + run_limited))
+    share=$(awk -v l="$run_limited" -v s="$run_sent" 'BEGIN { printf "%.1f", s ? 100 * l / s : 0 }')
+    worst=$(awk -v a="$worst" -v b="$share" 'BEGIN { print (b > a) ? b : a }')
+    echo "    run $r: $run_sent requests, $run_limited answered 429, ${t:-failed} s"
+  done
+  stop_mock
+  local ideal median_t ratio total_share
+  ideal=$(awk -v n="$LOAD_BOTS" -v r="$LOAD_RATE" 'BEGIN { printf "%.2f", n / r }')
+  median_t=$(printf '%s\n' $times | grep -v failed | median)
+  ratio=$(ratio "$median_t" "$ideal")
+  total_share=$(awk -v l="$limited" -v s="$sent" 'BEGIN { printf "%.1f", 100 * l / s }')
+  for n in $API_NS; do
+    if [ "$n" -ge 100 ] && ! at_most "$(per_bot "${PLAN_REQ[$n,with]}" "$n")" 1.05; then API_MISSED=1; fi
+  done
+  if [ "$failed" != 0 ] || ! at_most "$total_share" 10 || ! at_most "$ratio" 1.3; then API_MISSED=1; fi
+
+  {
+    echo "## API calls"
+    echo
+    echo "Requests the mock received (issue 11; targets in [README.md](README.md)). A no-change \`terraform plan\` of N bots,"
+    echo "each with \`coze_bot_config\` and \`coze_bot_publish\` (default \`connector_ids\`), after an apply; without"
+    echo "\`space_id\` (each publish resource reads its bot) and with it (one listing of the workspace, 50 bots a page):"
+    echo
+    echo "| N | requests per bot, without space_id | requests per bot, with space_id | target (N ≥ 100): at most 1.05 |"
+    echo "|---:|---:|---:|---|"
+    for n in $API_NS; do
+      with=$(per_bot "${PLAN_REQ[$n,with]}" "$n")
+      target=""
+      [ "$n" -ge 100 ] && target=$(verdict "$with" 1.05)
+      echo "| $n | $(per_bot "${PLAN_REQ[$n,without]}" "$n") | $with | $target |"
+    done
+    echo
+    echo "The load case: \`terraform apply -parallelism=10\` of $LOAD_BOTS \`coze_bot_config\` from an empty state, with the"
+    echo "provider's default settings, against the mock limited to $LOAD_RATE requests per second (HTTP 429, code 4020,"
+    echo "\`Retry-After: 1\` above it). The ideal is the $LOAD_BOTS requests needed at $LOAD_RATE per second: ${ideal} s."
+    echo "Wall time includes Terraform's own start, plan and apply."
+    echo
+    echo "| | measured | target | verdict |"
+    echo "|---|---:|---:|---|"
+    echo "| runs that succeeded | $((LOAD_RUNS - failed)) of $LOAD_RUNS | all | $(verdict "$failed" 0) |"
+    echo "| requests sent, all runs | $sent ($(per_bot "$sent" "$LOAD_RUNS") per run) | | |"
+    echo "| share answered 429, all runs | ${total_share}% (worst run ${worst}%) | at most 10% | $(verdict "$total_share" 10) |"
+    echo "| wall time, median run | ${median_t} s, ${ratio} x the ideal | at most 1.3 x | $(verdict "$ratio" 1.3) |"
+    echo
+    echo "Every run (seconds): $times"
+  } >"$B/api.md"
+}
+
+if [ "$MODE" = api ]; then
+  api_bench
+  echo "==> wrote $B/api.md"
+  cat "$B/api.md"
+  exit "$API_MISSED"
+fi
+
 declare -A RESULT RSS REQ RAW
 for n in $NS; do
   echo "==> N = $n"
@@ -178,6 +370,8 @@ for n in $NS; do
   wait "$mock_pid" 2>/dev/null || true
   rm -f "$B/mock-url"
 done
+
+api_bench
 
 echo "==> cold start and Go benchmarks"
 unset COZE_BENCH_SERVE_FLOOR # the test binaries must run benchmarks, not serve the floor provider
@@ -231,7 +425,10 @@ mockbench=$(go test ./internal/mockcoze -run XXX -bench . -benchmem 2>/dev/null 
   echo "$gobench"
   echo "$mockbench"
   echo '```'
+  echo
+  cat "$B/api.md"
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "==> wrote $OUT"
 cat "$OUT"
+exit "$API_MISSED"

@@ -11,6 +11,9 @@ resource "coze_bot_config" "chef" {
 resource "coze_bot_publish" "chef" {
   bot_id        = coze_bot_config.chef.bot_id
   connector_ids = ["1024", "999"]
+  # The workspace that holds the bot: every coze_bot_publish of a plan is
+  # then refreshed from one listing per workspace and channel.
+  space_id = "7341000000000000"
   triggers = {
     config = coze_bot_config.chef.config_hash
   }

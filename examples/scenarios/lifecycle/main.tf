@@ -59,6 +59,7 @@ resource "coze_bot_config" "chef" {
 
 resource "coze_bot_publish" "chef" {
   bot_id        = coze_bot.chef.bot_id
+  space_id      = coze_bot.chef.space_id # refreshed from the workspace's bot list, shared by every publish
   connector_ids = ["1024"]
   triggers = {
     identity = coze_bot.chef.config_hash
