@@ -186,7 +186,9 @@ func (r *botPublishResource) checkWorkspaceHoldsBot(ctx context.Context, plan bo
 		return
 	}
 	if !held {
-		r.addWorkspaceMismatch(ctx, client, space.ValueString(), bot.ValueString(), diags)
+		if gone := r.addWorkspaceMismatch(ctx, client, space.ValueString(), bot.ValueString(), diags); gone != nil {
+			addAPIError(diags, client, "read Coze bot "+bot.ValueString()+", which workspace "+space.ValueString()+" does not list", gone)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -189,7 +190,7 @@ func TestPublishStatesShareErrors(t *testing.T) {
 	}()
 	time.Sleep(20 * time.Millisecond) // the listing is in flight
 	cancel()
-	if err := <-first; err != context.Canceled {
+	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Errorf("the cancelled resource got %v, want its context's error", err)
 	}
 	for range 3 {
