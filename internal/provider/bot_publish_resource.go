@@ -186,9 +186,10 @@ func (r *botPublishResource) checkWorkspaceHoldsBot(ctx context.Context, plan bo
 		return
 	}
 	if !held {
-		if gone := r.addWorkspaceMismatch(ctx, client, space.ValueString(), bot.ValueString(), diags); gone != nil {
-			addAPIError(diags, client, "read Coze bot "+bot.ValueString()+", which workspace "+space.ValueString()+" does not list", gone)
-		}
+		// A bot that does not exist is left to the apply, whose publish fails
+		// with the API's error, as without space_id: failing the plan would
+		// also fail a refresh-only run that records the bot gone.
+		_ = r.addWorkspaceMismatch(ctx, client, space.ValueString(), bot.ValueString(), diags)
 	}
 }
 
