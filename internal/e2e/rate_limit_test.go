@@ -71,7 +71,7 @@ resource "coze_bot_config" "fleet" {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("the apply failed: %v\n%s", err, out.String())
+		return fmt.Errorf("the apply failed: %w\n%s", err, out.String())
 	}
 	sent, limited := len(mock.Requests()), mock.RateLimited()
 	if limited*4 > sent {
