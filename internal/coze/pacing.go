@@ -210,7 +210,11 @@ func (p *pacer) observe(ctx context.Context, resp *http.Response) {
 		return
 	}
 	if throttledAnswer(resp) {
-		p.throttled(resp.Header.Get("Retry-After"))
+		if pause, started := p.throttled(resp.Header.Get("Retry-After")); started && p.logger != nil {
+			p.logger.Debug(ctx, "Coze API throttled: every request waits", map[string]any{
+				"http_status": resp.StatusCode, "pause_ms": pause.Milliseconds(),
+			})
+		}
 		return
 	}
 	if resp.StatusCode < http.StatusInternalServerError {
@@ -230,7 +234,9 @@ func throttledAnswer(resp *http.Response) bool {
 	return false
 }
 
-func (p *pacer) throttled(retryAfterHeader string) {
+// throttled starts a throttling episode, or extends the pause of the one
+// under way; it returns the pause, and whether the episode is new.
+func (p *pacer) throttled(retryAfterHeader string) (time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -242,9 +248,11 @@ func (p *pacer) throttled(retryAfterHeader string) {
 	if until := now.Add(pause); until.After(p.pausedUntil) {
 		p.pausedUntil = until
 	}
-	if p.episode == nil {
-		p.episode = &throttling{at: now, window: max(pause, paceMinWindow)}
+	if p.episode != nil {
+		return pause, false
 	}
+	p.episode = &throttling{at: now, window: max(pause, paceMinWindow)}
+	return pause, true
 }
 
 func (p *pacer) succeeded() *rateChange {

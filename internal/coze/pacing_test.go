@@ -342,6 +342,9 @@ func TestClientPacesRequestsAfterAThrottledAnswer(t *testing.T) {
 	if got := logger.rateChanges(); fmt.Sprint(got) != "[unpaced->0.9 0.9->0.945]" {
 		t.Errorf("logged %v, want unpaced->0.9, then a step of 5%% to 0.945", got)
 	}
+	if logger.debug[0].msg != "Coze API throttled: every request waits" || logger.debug[0].fields["pause_ms"] != int64(1000) {
+		t.Errorf("first DEBUG line %+v, want the pause of 1000 ms", logger.debug[0])
+	}
 	if srv.calls.Load() != 2 {
 		t.Errorf("%d calls, want 2", srv.calls.Load())
 	}
