@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	space := fs.String("space", mockcoze.DefaultSpaceID, "space (workspace) id of the seeded bots")
 	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file")
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
+	documentPolls := fs.Int("document-polls", mockcoze.DefaultDocumentPolls, "progress polls that answer \"processing\" before a new knowledge document is done")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,6 +69,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	logger := log.New(stderr, "coze-mock: ", log.LstdFlags)
 	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, Logf: logger.Printf})
+	srv.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: *documentPolls})
 	var seeded []string
 	for _, id := range strings.Split(*bots, ",") {
 		if id = strings.TrimSpace(id); id == "" {
