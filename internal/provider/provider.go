@@ -236,9 +236,9 @@ func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics) float64 
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource}
+	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource, NewKnowledgeBaseResource, NewKnowledgeDocumentResource}
 }
 
 func (p *cozeProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource}
+	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource, NewKnowledgeBasesDataSource}
 }
