@@ -76,7 +76,9 @@ func TestAccKnowledgeBasesDataSource_errors(t *testing.T) {
 				ExpectError: words(`Attribute format_type value must be one of: ["text" "table" "image"], got: "video"`),
 			},
 			{
-				PreConfig:   func() { env.mock.InjectFault(mockcoze.Fault{Path: "/v1/datasets", Code: 4101, Msg: "no listKnowledge permission"}) },
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/datasets", Code: 4101, Msg: "no listKnowledge permission"})
+				},
 				Config:      env.config(`data "coze_knowledge_bases" "x" { space_id = "1" }`),
 				ExpectError: regexp.MustCompile(`(?s)Cannot list the Coze knowledge bases of space 1.*code:\s+4101.*listKnowledge`),
 			},

@@ -204,7 +204,10 @@ resource "coze_knowledge_document" "web" {
 						return nil
 					}),
 					env.requestCount("POST", "/open_api/knowledge/document/create", 5),
-					func(s *terraform.State) error { ids["policy"] = stateAttr(s, "coze_knowledge_document.policy", "id"); return nil },
+					func(s *terraform.State) error {
+						ids["policy"] = stateAttr(s, "coze_knowledge_document.policy", "id")
+						return nil
+					},
 				),
 			},
 			{
