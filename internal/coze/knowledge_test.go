@@ -72,7 +72,7 @@ func wantRequest(t *testing.T, got recorded, method, path string, agwJsConv bool
 	if h := got.header.Get("Agw-Js-Conv"); (h == "str") != agwJsConv {
 		t.Errorf("Agw-Js-Conv header = %q, want it set to str: %v", h, agwJsConv)
 	}
-	if got.body != nil && len(got.body) > 0 && got.header.Get("Content-Type") != "application/json" {
+	if len(got.body) > 0 && got.header.Get("Content-Type") != "application/json" {
 		t.Errorf("Content-Type = %q", got.header.Get("Content-Type"))
 	}
 }
@@ -737,6 +737,14 @@ func TestFindDocumentReadsPagesUntilFound(t *testing.T) {
 	doc, err = c.FindDocument(context.Background(), "9", "8", 3)
 	if err != nil || doc != nil || len(rec.all()) != 3 {
 		t.Errorf("missing document: %+v, %v after %d pages", doc, err, len(rec.all()))
+	}
+
+	// Without a total, a short page is the last one.
+	rec = newRecorder(t, documentPage(0, 1, 2, 3), documentPage(0, 4))
+	c = newTestClient(t, rec.URL)
+	doc, err = c.FindDocument(context.Background(), "9", "8", 3)
+	if err != nil || doc != nil || len(rec.all()) != 2 {
+		t.Errorf("without total: %+v, %v after %d pages", doc, err, len(rec.all()))
 	}
 }
 

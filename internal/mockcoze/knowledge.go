@@ -422,11 +422,10 @@ func (s *Server) handleCreateDataset(body []byte) reply {
 	if err != nil {
 		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
 	}
-	clean, verr := walk("", createDatasetSchema, in, s.strict)
+	m, verr := walkObject(createDatasetSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	m := clean.(map[string]any)
 	formatType, _ := intOf(m["format_type"])
 	now := time.Now().Unix()
 	s.mu.Lock()
@@ -451,11 +450,10 @@ func (s *Server) handleUpdateDataset(id string, body []byte) reply {
 	if err != nil {
 		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
 	}
-	clean, verr := walk("", updateDatasetSchema, in, s.strict)
+	m, verr := walkObject(updateDatasetSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	m := clean.(map[string]any)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.knowledge.init()
@@ -693,6 +691,19 @@ var progressSchema = object(
 	f("document_ids", required(array(id(), minItems(1)))),
 )
 
+// walkObject validates a request body against its schema and returns the cleaned copy.
+func walkObject(schema *node, in map[string]any, strict bool) (map[string]any, error) {
+	clean, err := walk("", schema, in, strict)
+	if err != nil {
+		return nil, err
+	}
+	m, isMap := clean.(map[string]any)
+	if !isMap {
+		return nil, typeError("body", "an object", clean)
+	}
+	return m, nil
+}
+
 func itemCount(lo, hi int) func(string, any) error {
 	return func(path string, v any) error {
 		if err := minItems(lo)(path, v); err != nil {
@@ -745,11 +756,10 @@ func intOf(v any) (int64, bool) {
 // handleCreateDocuments serves POST /open_api/knowledge/document/create.
 func (s *Server) handleCreateDocuments(in map[string]any) reply {
 	idsAsStrings(in, "dataset_id", "document_bases[].source_info.source_file_id")
-	clean, verr := walk("", createDocumentsSchema, in, s.strict)
+	m, verr := walkObject(createDocumentsSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	m := clean.(map[string]any)
 	datasetID := strAt(m, "dataset_id")
 	strategy := mapAt(m, "chunk_strategy")
 
@@ -769,8 +779,9 @@ func (s *Server) handleCreateDocuments(in map[string]any) reply {
 	bases := sliceAt(m, "document_bases")
 	docs := make([]*kbDocument, 0, len(bases))
 	kind := -1
-	for i, b := range bases {
-		doc, err := s.newDocument(fmt.Sprintf("document_bases[%d]", i), b.(map[string]any), d, firstMap(strategy, d.chunkStrategy))
+	for i, item := range bases {
+		b, _ := item.(map[string]any) // walked: an object
+		doc, err := s.newDocument(fmt.Sprintf("document_bases[%d]", i), b, d, firstMap(strategy, d.chunkStrategy))
 		if err != nil {
 			return invalidf("%s", err.Error())
 		}
@@ -875,7 +886,7 @@ func (s *Server) newDocument(path string, b map[string]any, d *kbDataset, strate
 		}
 		content, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
-			return nil, fmt.Errorf("%s.source_info.file_base64 is not valid base64: %v", path, err)
+			return nil, fmt.Errorf("%s.source_info.file_base64 is not valid base64: %w", path, err)
 		}
 		if len(content) == 0 {
 			return nil, fmt.Errorf("%s.source_info.file_base64 is empty", path)
@@ -997,11 +1008,10 @@ func documentInfo(d *kbDocument) map[string]any {
 // handleUpdateDocument serves POST /open_api/knowledge/document/update.
 func (s *Server) handleUpdateDocument(in map[string]any) reply {
 	idsAsStrings(in, "document_id")
-	clean, verr := walk("", updateDocumentSchema, in, s.strict)
+	m, verr := walkObject(updateDocumentSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	m := clean.(map[string]any)
 	docID := strAt(m, "document_id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -1031,11 +1041,11 @@ func (s *Server) handleUpdateDocument(in map[string]any) reply {
 // an unknown id fails the call.
 func (s *Server) handleDeleteDocuments(in map[string]any) reply {
 	idsAsStrings(in, "document_ids")
-	clean, verr := walk("", deleteDocumentsSchema, in, s.strict)
+	m, verr := walkObject(deleteDocumentsSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	ids := stringsAt(clean.(map[string]any), "document_ids")
+	ids := stringsAt(m, "document_ids")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.knowledge.init()
@@ -1068,11 +1078,10 @@ func (s *Server) deleteDocuments(ids []string) {
 // example) is the first page, like 1; size defaults to 10 and is capped at 100.
 func (s *Server) handleListDocuments(in map[string]any) reply {
 	idsAsStrings(in, "dataset_id")
-	clean, verr := walk("", listDocumentsSchema, in, s.strict)
+	m, verr := walkObject(listDocumentsSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
-	m := clean.(map[string]any)
 	page, _ := intOf(m["page"])
 	size, sizeSent := intOf(m["size"])
 	switch {
@@ -1118,7 +1127,7 @@ func (s *Server) handleDocumentProgress(datasetID string, header http.Header, bo
 		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
 	}
 	idsAsStrings(in, "document_ids")
-	clean, verr := walk("", progressSchema, in, s.strict)
+	m, verr := walkObject(progressSchema, in, s.strict)
 	if verr != nil {
 		return invalidf("%s", verr.Error())
 	}
@@ -1130,7 +1139,7 @@ func (s *Server) handleDocumentProgress(datasetID string, header http.Header, bo
 		return datasetNotFound(datasetID)
 	}
 	items := []any{}
-	for _, id := range stringsAt(clean.(map[string]any), "document_ids") {
+	for _, id := range stringsAt(m, "document_ids") {
 		doc, found := s.knowledge.documents[id]
 		if !found || doc.dataset != datasetID {
 			continue

@@ -25,13 +25,13 @@ func init() {
 	documentListPageSize = 4
 }
 
-// checkKnowledgeBase asserts the mock's stored knowledge base of a resource.
-func (e *testEnv) checkKnowledgeBase(resourceName string, check func(mockcoze.KnowledgeBase) error) resource.TestCheckFunc {
+// checkKnowledgeBase asserts the mock's stored knowledge base of coze_knowledge_base.kb.
+func (e *testEnv) checkKnowledgeBase(check func(mockcoze.KnowledgeBase) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		id := stateAttr(s, resourceName, "id")
+		id := stateAttr(s, "coze_knowledge_base.kb", "id")
 		kb, found := e.mock.KnowledgeBaseByID(id)
 		if !found {
-			return fmt.Errorf("knowledge base %q of %s not in the mock", id, resourceName)
+			return fmt.Errorf("knowledge base %q of coze_knowledge_base.kb not in the mock", id)
 		}
 		return check(kb)
 	}
@@ -94,7 +94,7 @@ resource "coze_knowledge_document" "d" {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(s *terraform.State) error { kbID = stateAttr(s, "coze_knowledge_base.kb", "id"); return nil },
-					env.checkKnowledgeBase("coze_knowledge_base.kb", func(kb mockcoze.KnowledgeBase) error {
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
 						if kb.Name != "产品文档" || kb.Description != "A 的产品文档" || kb.FormatType != 0 || kb.SpaceID != mockcoze.DefaultSpaceID ||
 							kb.IconFileID == "" {
 							return fmt.Errorf("stored %+v", kb)
@@ -114,7 +114,7 @@ resource "coze_knowledge_document" "d" {
 					plancheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("doc_count"), knownvalue.Int64Exact(0)),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					env.checkKnowledgeBase("coze_knowledge_base.kb", func(kb mockcoze.KnowledgeBase) error {
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
 						if kb.Name != "AI知识库" || kb.Description != "" || kb.IconFileID == "" {
 							return fmt.Errorf("after update %+v (the update API must be sent all three fields)", kb)
 						}
@@ -180,7 +180,7 @@ resource "coze_knowledge_base" "kb" {
 				Config: cfg,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(s *terraform.State) error { first = stateAttr(s, "coze_knowledge_base.kb", "id"); return nil },
-					env.checkKnowledgeBase("coze_knowledge_base.kb", func(kb mockcoze.KnowledgeBase) error {
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
 						if kb.FormatType != 2 {
 							return fmt.Errorf("format_type %d, want 2 (image)", kb.FormatType)
 						}
@@ -198,7 +198,7 @@ resource "coze_knowledge_base" "kb" {
 					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("name"), knownvalue.StringExact("FAQ")),
 				}},
-				Check: env.checkKnowledgeBase("coze_knowledge_base.kb", func(kb mockcoze.KnowledgeBase) error {
+				Check: env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
 					if kb.ID != first || kb.Name != "FAQ" || kb.Description != "questions" {
 						return fmt.Errorf("after drift correction %+v", kb)
 					}

@@ -355,7 +355,7 @@ func (m *knowledgeDocumentModel) derivedFileType() (string, error) {
 		return "", fmt.Errorf("%s %q has no extension to tell the file type by. Set file_type to one of %s",
 			from, name, strings.Join(localFileTypes, ", "))
 	}
-	return "", fmt.Errorf("Coze takes %s files; %s %q has the extension %q. Set file_type to the format the content is in "+
+	return "", fmt.Errorf("the API takes %s files; %s %q has the extension %q. Set file_type to the format the content is in "+
 		"(for example \"txt\" for Markdown or plain text), or convert the file", strings.Join(localFileTypes, ", "), from, name, "."+ext)
 }
 

@@ -594,7 +594,7 @@ func TestAccKnowledgeDocument_validation(t *testing.T) {
 		{`name = "a.txt"` + "\n  source = \"" + filepath.Join(dir, "missing.txt") + "\"", `source: cannot read`},
 		{`name = "a.txt"` + "\n  source = \"" + dir + "\"", `is a directory, not a file`},
 		{`name = "a.txt"` + "\n  source = \"" + empty + "\"", `is empty; Coze rejects empty files`},
-		{`name = "readme"` + "\n  source = \"" + md + "\"", `file_type: Coze takes pdf, txt, doc, docx files; source`},
+		{`name = "readme"` + "\n  source = \"" + md + "\"", `file_type: the API takes pdf, txt, doc, docx files; source`},
 		{`name = "notes"` + "\n  content_base64 = \"aGk=\"", `file_type: name "notes" has no extension to tell the file type by`},
 		{`name = "a.txt"` + "\n  content_base64 = \"not base64!\"", `content_base64 must be base64`},
 		{`name = "a.txt"` + "\n  source = \"" + md + "\"\n  file_type = \"md\"", `Attribute file_type value must be one of: ["pdf" "txt" "doc" "docx"]`},
