@@ -421,8 +421,11 @@ resource "coze_knowledge_document" "web" {
 			{
 				PreConfig: func() {
 					env.mock.EditKnowledgeDocument(first, func(d *mockcoze.KnowledgeDocument) { d.Name = "renamed in the UI" })
-					webID := env.mock.KnowledgeDocuments(kbID)[1].ID
-					env.mock.EditKnowledgeDocument(webID, func(d *mockcoze.KnowledgeDocument) { d.UpdateType = 0 })
+					for _, d := range env.mock.KnowledgeDocuments(kbID) {
+						if d.Name == "web" {
+							env.mock.EditKnowledgeDocument(d.ID, func(d *mockcoze.KnowledgeDocument) { d.UpdateType = 0 })
+						}
+					}
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
