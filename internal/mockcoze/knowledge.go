@@ -489,7 +489,29 @@ func (s *Server) deleteDataset(id string) bool {
 		delete(s.knowledge.documents, doc)
 	}
 	delete(s.knowledge.datasets, id)
+	s.unbindDataset(id)
 	return true
+}
+
+// unbindDataset removes a deleted base from the bots bound to it, as the doc of the
+// delete API says the real one does. The caller holds s.mu.
+func (s *Server) unbindDataset(id string) {
+	unbind := func(cfg map[string]any) bool {
+		kn := mapAt(cfg, "knowledge")
+		ids := sliceAt(kn, "dataset_ids")
+		if !slices.Contains(ids, any(id)) {
+			return false
+		}
+		kn["dataset_ids"] = slices.DeleteFunc(slices.Clone(ids), func(v any) bool { return v == id })
+		return true
+	}
+	for _, b := range s.bots {
+		if unbind(b.draft) {
+			b.updateTime = time.Now().Unix()
+			b.draftRev++
+		}
+		unbind(b.published)
+	}
 }
 
 // handleListDatasets serves GET /v1/datasets: the bases of space_id whose name contains

@@ -516,3 +516,19 @@ func TestKnowledgeRespectsTheRateLimit(t *testing.T) {
 		t.Error("no request was rate-limited")
 	}
 }
+
+// Deleting a knowledge base unbinds it from the bots that use it, as the doc says.
+func TestDeletingADatasetUnbindsItFromBots(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	kb := createKB(t, ts, "kb", 0)
+	wantOK(t, update(t, ts, botBody(fmt.Sprintf(`"knowledge":{"dataset_ids":["5",%q]}`, kb))))
+	publish(t, ts, testBot)
+	wantOK(t, call(t, ts, http.MethodDelete, "/v1/datasets/"+kb, goodAuth, ""))
+	draft, _ := s.Draft(testBot)
+	assertJSON(t, draft["knowledge"], `{"dataset_ids":["5"]}`)
+	r := getBot(t, ts, testBot, "is_published=true")
+	wantOK(t, r)
+	if strings.Contains(string(r.raw), kb) {
+		t.Errorf("the published bot still lists the deleted base: %s", r.raw)
+	}
+}
