@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &knowledgeBaseResource{}
 	_ resource.ResourceWithImportState = &knowledgeBaseResource{}
+	_ resource.ResourceWithModifyPlan  = &knowledgeBaseResource{}
 )
 
 // NewKnowledgeBaseResource is the coze_knowledge_base resource.
@@ -71,10 +72,10 @@ func knowledgeFormatNumber(name string) int {
 	return coze.FormatText
 }
 
-// readOnly is a computed attribute that refresh keeps current. Between
+// readOnlyInt64 is a computed attribute that refresh keeps current. Between
 // refreshes it keeps its value (an update does not change it), so it never
 // shows in a plan: see the Behaviour section of the docs.
-func readOnly(desc string) schema.Int64Attribute {
+func readOnlyInt64(desc string) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Computed:            true,
 		MarkdownDescription: desc,
@@ -127,16 +128,23 @@ func (r *knowledgeBaseResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Validators:    []validator.String{stringvalidator.OneOf("text", "image")},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"doc_count":     readOnly("Number of documents, as of the last refresh."),
-			"slice_count":   readOnly("Number of slices (chunks) of all documents, as of the last refresh."),
-			"all_file_size": readOnly("Total size of the documents in bytes, as of the last refresh."),
-			"status":        readOnly("`1` enabled, `3` disabled (in the Coze UI)."),
-			"create_time":   readOnly("Creation time, unix seconds."),
-			"update_time":   readOnly("Time of the last change, unix seconds, as of the last refresh."),
+			"doc_count":     readOnlyInt64("Number of documents, as of the last refresh."),
+			"slice_count":   readOnlyInt64("Number of slices (chunks) of all documents, as of the last refresh."),
+			"all_file_size": readOnlyInt64("Total size of the documents in bytes, as of the last refresh."),
+			"status":        readOnlyInt64("`1` enabled, `3` disabled (in the Coze UI)."),
+			"create_time":   readOnlyInt64("Creation time, unix seconds."),
+			"update_time":   readOnlyInt64("Time of the last change, unix seconds, as of the last refresh."),
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Default `5m`.", ReadDescription: "Default `2m`.", UpdateDescription: "Default `5m`.",
 				DeleteDescription: "Default `5m`."}),
 		},
+	}
+}
+
+// ModifyPlan fails the plan, not the apply, when there is no token.
+func (r *knowledgeBaseResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		r.requireClientAtPlan(&resp.Diagnostics)
 	}
 }
 

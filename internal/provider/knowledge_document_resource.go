@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -210,10 +211,10 @@ func (r *knowledgeDocumentResource) Schema(ctx context.Context, _ resource.Schem
 				MarkdownDescription: "SHA-256 of the content of `source` or `content_base64`, computed at plan time: a " +
 					"change replaces the document.",
 			},
-			"status":      readOnly("Processing status: `0` processing, `1` done, `9` failed. Apply waits for `1`."),
-			"size":        readOnly("Size in bytes."),
-			"char_count":  readOnly("Number of characters Coze extracted."),
-			"slice_count": readOnly("Number of slices (chunks)."),
+			"status":      readOnlyInt64("Processing status: `0` processing, `1` done, `9` failed. Apply waits for `1`."),
+			"size":        readOnlyInt64("Size in bytes."),
+			"char_count":  readOnlyInt64("Number of characters Coze extracted."),
+			"slice_count": readOnlyInt64("Number of slices (chunks)."),
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Default `10m`: the upload and the processing. A document still processing then stays " +
 					"in the state, tainted: the next apply replaces it.",
@@ -466,8 +467,7 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultDocumentCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout, _ := plan.Timeouts.Create(ctx, defaultDocumentCreateTimeout) // for the message; withTimeout reports errors
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultDocumentCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	body, diags := plan.createRequest(ctx)
@@ -492,6 +492,12 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	progress := coze.DocumentProgress{DocumentID: doc.ID, Status: doc.Status}
 	if !progress.Finished() {
 		last, err := client.WaitForDocuments(ctx, kbID, []string{id}, documentPollBackoff)
+		if errors.Is(err, coze.ErrDocumentGone) {
+			resp.Diagnostics.AddError("Coze knowledge document vanished while processing",
+				fmt.Sprintf("%s (document %s) was created, but the progress API no longer knows it: it was deleted while Coze "+
+					"processed it (in the Coze UI, or with its knowledge base). Apply again to create it again.", what, id))
+			return
+		}
 		if err != nil {
 			// The document exists and may still finish. Keeping it in the
 			// state with an error taints it: the next apply replaces it.

@@ -659,3 +659,31 @@ func createAndWait(t *testing.T, client *coze.Client, kbID, name, content string
 	_, err = client.WaitForDocuments(t.Context(), kbID, []string{id}, documentPollBackoff)
 	return id, err
 }
+
+// A document deleted while Coze processes it: a clear error, nothing in the state.
+func TestAccKnowledgeDocument_vanishedWhileProcessing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(knowledgeBaseHCL + `
+resource "coze_knowledge_document" "a" {
+  knowledge_base_id = coze_knowledge_base.kb.id
+  name              = "a.txt"
+  content_base64    = base64encode("a")
+}`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				// The progress API answers without the document, as after a deletion.
+				env.mock.InjectFault(mockcoze.Fault{Method: "POST", Path: "/v1/datasets/*", RawBody: `{"code":0,"msg":"","data":{"data":[]}}`})
+			},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)vanished while processing.*no\s+longer\s+knows\s+it`),
+		}, {
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("coze_knowledge_document.a", plancheck.ResourceActionCreate),
+			}},
+		}},
+	})
+}
