@@ -53,8 +53,12 @@ type knowledgeBaseModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
-// Knowledge base format types: names in Terraform, numbers on the wire.
-var knowledgeFormatNames = map[int64]string{coze.FormatText: "text", coze.FormatTable: "table", coze.FormatImage: "image"}
+// Knowledge base format types: names in Terraform, numbers on the wire. The
+// docs name 0 to 2; the spec adds 3 to 5, which the list API may return.
+var knowledgeFormatNames = map[int64]string{
+	coze.FormatText: "text", coze.FormatTable: "table", coze.FormatImage: "image",
+	3: "database", 4: "volcano_structured", 5: "volcano_unstructured",
+}
 
 func knowledgeFormatName(n coze.FlexInt64) string {
 	if name, known := knowledgeFormatNames[int64(n)]; known {

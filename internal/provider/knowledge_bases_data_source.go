@@ -68,7 +68,7 @@ func (d *knowledgeBasesDataSource) Schema(_ context.Context, _ datasource.Schema
 					"id":          computedString("Knowledge base id (`dataset_id`), for `coze_bot_config.knowledge.dataset_ids`."),
 					"name":        computedString("Name."),
 					"description": computedString("Description."),
-					"format_type": computedString("`text`, `table` or `image`."),
+					"format_type": computedString("`text`, `table` or `image`; the spec also lists `database`, `volcano_structured` and `volcano_unstructured`."),
 					"doc_count":   computedInt64("Number of documents."),
 					"status":      computedInt64("`1` enabled, `3` disabled."),
 					"can_edit":    schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the token's user owns it (and so may change it)."},
