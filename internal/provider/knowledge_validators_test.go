@@ -60,13 +60,13 @@ func TestBase64ContentValidator(t *testing.T) {
 func TestWebURLPattern(t *testing.T) {
 	for url, ok := range map[string]bool{
 		"https://docs.coze.cn/developer_guides/upload_files": true,
-		"http://example.com":                                 true,
-		"163.com":                                            true, // the doc's own example
-		"HTTPS://EXAMPLE.COM/A?b=c":                          true,
-		"ftp://example.com/file":                             false,
-		"example":                                            false,
-		"https://exa mple.com":                               false,
-		"":                                                   false,
+		"http://example.com":        true,
+		"163.com":                   true, // the doc's own example
+		"HTTPS://EXAMPLE.COM/A?b=c": true,
+		"ftp://example.com/file":    false,
+		"example":                   false,
+		"https://exa mple.com":      false,
+		"":                          false,
 	} {
 		if got := webURLPattern.MatchString(url); got != ok {
 			t.Errorf("%q: match %v, want %v", url, got, ok)
