@@ -131,7 +131,10 @@ func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, e
 		query.Set("connector_id", req.ConnectorID)
 	}
 	if req.PageNum > 0 {
+		// The doc and the spec name the page number page_num; coze-py sends
+		// page_index. Both are sent, so the page is right under either reading.
 		query.Set("page_num", strconv.Itoa(req.PageNum))
+		query.Set("page_index", strconv.Itoa(req.PageNum))
 	}
 	if req.PageSize > 0 {
 		query.Set("page_size", strconv.Itoa(req.PageSize))
@@ -143,12 +146,76 @@ func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, e
 	return &list, nil
 }
 
+// ErrPaging marks a listing that ListAllBots gave up on: too many pages, or
+// an API that ignores the page number. The API itself answered without error.
+var ErrPaging = errors.New("paging")
+
+// DefaultListPageSize is the documented default page size of GET /v1/bots;
+// no maximum is documented.
+const DefaultListPageSize = 20
+
+// ListAllBots reads every page of GET /v1/bots until a page comes back short
+// or empty. It does not stop on total: the doc defines total as "the number
+// of bots returned" (this page's count), the SDKs read it as all matching
+// bots. A bot listed twice (the order shifted between pages) is kept once.
+// It fails after maxPages pages, and when a full page brings no new bot: an
+// API that ignored the page number would otherwise return the first page
+// forever.
+func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages int) ([]BotListItem, error) {
+	if req.PageSize <= 0 {
+		req.PageSize = DefaultListPageSize
+	}
+	seen := map[string]bool{}
+	items := []BotListItem{}
+	for page := 1; ; page++ {
+		if page > maxPages {
+			return nil, fmt.Errorf("list bots of workspace %s: more than %d pages of %d bots; narrow the listing (publish_status) (%w)",
+				req.WorkspaceID, maxPages, req.PageSize, ErrPaging)
+		}
+		req.PageNum = page
+		list, err := c.ListBots(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		added := 0
+		for _, item := range list.Items {
+			if !seen[item.ID] {
+				seen[item.ID] = true
+				items = append(items, item)
+				added++
+			}
+		}
+		if len(list.Items) < req.PageSize {
+			return items, nil
+		}
+		if added == 0 {
+			return nil, fmt.Errorf("list bots of workspace %s: page %d repeats bots of earlier pages and lists no new one; "+
+				"the API seems to ignore the page number (%w)", req.WorkspaceID, page, ErrPaging)
+		}
+	}
+}
+
 // File is an uploaded file.
 type File struct {
 	ID        string `json:"id"`
 	Bytes     int64  `json:"bytes"`
 	FileName  string `json:"file_name"`
 	CreatedAt int64  `json:"created_at"`
+}
+
+// RetrieveFile calls GET /v1/files/retrieve: the details of an uploaded
+// file. A file that is gone answers an error (the mock: 4200); a
+// success without data returns a File with an empty ID.
+func (c *Client) RetrieveFile(ctx context.Context, fileID string) (*File, error) {
+	if fileID == "" {
+		return nil, errors.New("retrieve file: file_id is required")
+	}
+	var file File
+	err := c.do(ctx, "retrieve file "+fileID, http.MethodGet, "/v1/files/retrieve", url.Values{"file_id": {fileID}}, nil, &file)
+	if err != nil {
+		return nil, err
+	}
+	return &file, nil
 }
 
 // MaxUploadBytes is the API's upload limit (512 MB).

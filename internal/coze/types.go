@@ -1,6 +1,7 @@
 package coze
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -164,6 +165,122 @@ type Bot struct {
 	WorkflowInfoList *[]WorkflowInfo   `json:"workflow_info_list"`
 	ModelInfo        *ModelInfo        `json:"model_info"`
 	SuggestReplyInfo *SuggestReplyInfo `json:"suggest_reply_info"`
+
+	// Read-only details that the update API does not take. The settings
+	// made in the Coze UI are Lenient: a shape this client does not expect
+	// fails only that field (see Lenient.Err), never the whole answer, so
+	// that a refresh of the settings above still works.
+	FolderID             *string                      `json:"folder_id"`
+	OwnerUserID          *string                      `json:"owner_user_id"`
+	DefaultUserInputType *string                      `json:"default_user_input_type"`
+	Variables            Lenient[[]Variable]          `json:"variables"`
+	ShortcutCommands     Lenient[[]ShortcutCommand]   `json:"shortcut_commands"`
+	VoiceInfoList        Lenient[[]Voice]             `json:"voice_info_list"`
+	MediaConfig          Lenient[MediaConfig]         `json:"media_config"`
+	BackgroundImageInfo  Lenient[BackgroundImageInfo] `json:"background_image_info"`
+}
+
+// Lenient holds a JSON value that is decoded on its own: a value of an
+// unexpected shape sets Err instead of failing the whole answer. Present
+// tells an absent or null field from an empty one.
+type Lenient[T any] struct {
+	Value   T
+	Present bool
+	Err     error
+}
+
+// UnmarshalJSON never fails: a mismatch is kept in Err.
+func (l *Lenient[T]) UnmarshalJSON(data []byte) error {
+	var value T
+	l.Present = string(bytes.TrimSpace(data)) != "null"
+	if err := json.Unmarshal(data, &value); err != nil {
+		l.Err = err
+		return nil //nolint:nilerr // kept in Err: one odd field must not fail the whole answer
+	}
+	l.Value, l.Err = value, nil
+	return nil
+}
+
+// Variable is a user variable of the bot.
+type Variable struct {
+	Keyword      *string `json:"keyword"`
+	Channel      *string `json:"channel"`
+	Description  *string `json:"description"`
+	DefaultValue *string `json:"default_value"`
+	Enable       *bool   `json:"enable"`
+	PromptEnable *bool   `json:"prompt_enable"`
+}
+
+// ShortcutCommand is a shortcut of the bot's chat input.
+type ShortcutCommand struct {
+	ID            *string                    `json:"id"`
+	Name          *string                    `json:"name"`
+	Command       *string                    `json:"command"`
+	Description   *string                    `json:"description"`
+	QueryTemplate *string                    `json:"query_template"`
+	IconURL       *string                    `json:"icon_url"`
+	AgentID       *string                    `json:"agent_id"`
+	Tool          *ShortcutCommandTool       `json:"tool"`
+	Components    []ShortcutCommandComponent `json:"components"`
+}
+
+// ShortcutCommandTool is the plugin or workflow a shortcut calls.
+type ShortcutCommandTool struct {
+	Name *string `json:"name"`
+	Type *string `json:"type"`
+}
+
+// ShortcutCommandComponent is one input of a shortcut (in the spec and the
+// doc's example, not in the doc's table).
+type ShortcutCommandComponent struct {
+	Name          *string  `json:"name"`
+	Description   *string  `json:"description"`
+	Type          *string  `json:"type"`
+	ToolParameter *string  `json:"tool_parameter"`
+	DefaultValue  *string  `json:"default_value"`
+	IsHide        *bool    `json:"is_hide"`
+	Options       []string `json:"options"`
+}
+
+// Voice is a voice the bot speaks with.
+type Voice struct {
+	VoiceID      *string `json:"voice_id"`
+	LanguageCode *string `json:"language_code"`
+}
+
+// MediaConfig is the bot's voice-call setting.
+type MediaConfig struct {
+	IsVoiceCallClosed *bool `json:"is_voice_call_closed"`
+}
+
+// BackgroundImageInfo is the chat background for web and mobile.
+type BackgroundImageInfo struct {
+	WebBackgroundImage    *BackgroundImage `json:"web_background_image"`
+	MobileBackgroundImage *BackgroundImage `json:"mobile_background_image"`
+}
+
+// BackgroundImage is one background picture and its placement.
+// origin_image_url is only in the doc's example.
+type BackgroundImage struct {
+	ImageURL         *string           `json:"image_url"`
+	OriginImageURL   *string           `json:"origin_image_url"`
+	ThemeColor       *string           `json:"theme_color"`
+	CanvasPosition   *CanvasPosition   `json:"canvas_position"`
+	GradientPosition *GradientPosition `json:"gradient_position"`
+}
+
+// CanvasPosition is the shown area of a background picture, in pixels.
+type CanvasPosition struct {
+	Top    *float64 `json:"top"`
+	Left   *float64 `json:"left"`
+	Width  *float64 `json:"width"`
+	Height *float64 `json:"height"`
+}
+
+// GradientPosition is where a background's gradient starts and ends, in pixels.
+type GradientPosition struct {
+	Left  *float64 `json:"left"`
+	Right *float64 `json:"right"`
 }
 
 // BotKnowledge lists the knowledge bases bound to a bot.

@@ -140,3 +140,55 @@ resource "coze_bot_config" "b" {
 		t.Errorf("want 1 update (the later runs change nothing), got %d", n)
 	}
 }
+
+// The client never logs the token itself, so the provider's masking is
+// only tested when the token comes back from the API: here the mock echoes
+// the Authorization header into every answer (detail.request_authorization),
+// and TRACE logs the answers' bodies. The token must still appear nowhere
+// in the log.
+func TestTraceLogMasksATokenThatTheAPIEchoes(t *testing.T) {
+	tf := terraformPath(t)
+	mock := mockcoze.New(mockcoze.Options{Token: secretToken, EchoAuthorization: true})
+	mock.AddBot("7342866800001")
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+
+	work := t.TempDir()
+	logFile := filepath.Join(work, "trace.log")
+	main := `
+terraform {
+  required_providers {
+    coze = { source = "registry.terraform.io/coze-terraform/coze" }
+  }
+}
+resource "coze_bot_config" "b" {
+  bot_id = "7342866800001"
+  name   = "echo"
+}
+`
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tf, "apply", "-auto-approve", "-no-color")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+buildProvider(t), "TF_IN_AUTOMATION=1", "TF_LOG=TRACE",
+		"TF_LOG_PATH="+logFile, "COZE_API_BASE="+srv.URL, "COZE_API_TOKEN="+secretToken, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	logs, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The echo reached the log (else this test proves nothing)...
+	if !bytes.Contains(logs, []byte("Coze API response body")) || !bytes.Contains(logs, []byte("request_authorization")) {
+		t.Fatalf("the TRACE log lacks the echoed answers: the test would prove nothing")
+	}
+	// ...with the token masked.
+	for name, content := range map[string][]byte{"TRACE log": logs, "CLI output": out} {
+		if i := bytes.Index(content, []byte(secretToken)); i >= 0 {
+			t.Errorf("the token appears in the %s: ...%s...", name, content[max(0, i-200):i])
+		}
+	}
+}

@@ -377,12 +377,12 @@ func (s *Server) knowledgeRoute(r *http.Request, body []byte) (string, func() re
 }
 
 // withEnvelope puts code, msg and detail next to an endpoint's payload.
-func withEnvelope(payload map[string]any, code int, msg, logid string) map[string]any {
+func withEnvelope(payload map[string]any, code int, msg string, d detail) map[string]any {
 	out := make(map[string]any, len(payload)+3)
 	for k, v := range payload {
 		out[k] = v
 	}
-	out["code"], out["msg"], out["detail"] = code, msg, detail{LogID: logid}
+	out["code"], out["msg"], out["detail"] = code, msg, d
 	return out
 }
 

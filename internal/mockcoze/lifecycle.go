@@ -203,7 +203,7 @@ type listItem struct {
 //   - unpublished_draft: bots never published, draft data.
 //
 // Items are sorted by updated_at descending, then by id ascending (numerically); total
-// counts all matching bots, not just the page.
+// counts all matching bots, not just the page (Options.ListTotalCountsPage: just the page).
 func (s *Server) handleList(q url.Values) reply {
 	lq, err := parseListQuery(q)
 	if err != nil {
@@ -250,7 +250,11 @@ func (s *Server) handleList(q url.Values) reply {
 			}
 		}
 	}
-	return ok(map[string]any{"items": items, "total": len(matched)})
+	total := len(matched)
+	if s.pageTotal {
+		total = len(items)
+	}
+	return ok(map[string]any{"items": items, "total": total})
 }
 
 // listEntry renders a bot in the BotSimpleInfo shape of the list answer. published_at is
@@ -264,7 +268,7 @@ func (s *Server) listEntry(botID string, b *bot, cfg map[string]any, updated int
 		"id":            botID,
 		"name":          strAt(cfg, "name"),
 		"icon_url":      s.signedURL("icon", iconID),
-		"folder_id":     "",
+		"folder_id":     strAt(cfg, "folder_id"),
 		"updated_at":    updated,
 		"description":   strAt(cfg, "description"),
 		"is_published":  b.isPublished(),

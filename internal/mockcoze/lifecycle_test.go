@@ -672,3 +672,27 @@ func TestListBadParams(t *testing.T) {
 	// GET /v1/bots/{bot_id} still reads a bot.
 	wantOK(t, getBot(t, ts, testBot, "is_published=false"))
 }
+
+// ListTotalCountsPage answers total the way the doc defines it: the number
+// of bots on the page.
+func TestListTotalCountsThePageWhenAsked(t *testing.T) {
+	for _, tc := range []struct {
+		opts       Options
+		wantTotals []string
+	}{
+		{Options{}, []string{"25", "25", "25"}},
+		{Options{ListTotalCountsPage: true}, []string{"20", "5", "0"}},
+	} {
+		s, ts := newTS(t, tc.opts)
+		for i := range 25 {
+			s.AddBotInSpace(fmt.Sprint(7342866820000+i), "7341000000000001")
+		}
+		for page, want := range tc.wantTotals {
+			r := call(t, ts, http.MethodGet, fmt.Sprintf("/v1/bots?workspace_id=7341000000000001&publish_status=all&page_num=%d", page+1), goodAuth, "")
+			wantOK(t, r)
+			if got := r.data()["total"]; got != json.Number(want) {
+				t.Errorf("%+v page %d: total = %v, want %s", tc.opts, page+1, got, want)
+			}
+		}
+	}
+}

@@ -144,7 +144,11 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		}
 	}
 	if params, stored := mic["parameters"].(map[string]any); stored {
-		modelInfo["parameters"] = deepCopyMap(params)
+		if s.paramStrs {
+			modelInfo["parameters"] = stringValues(params)
+		} else {
+			modelInfo["parameters"] = deepCopyMap(params)
+		}
 	} else {
 		modelInfo["parameters"] = map[string]any{}
 	}
@@ -165,7 +169,7 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		"update_time":             updateTime,
 		"version":                 b.version,
 		"bot_mode":                0,
-		"folder_id":               "",
+		"folder_id":               strAt(cfg, "folder_id"),
 		"owner_user_id":           mockOwnerID,
 		"prompt_info":             promptInfo,
 		"onboarding_info":         onboarding,
@@ -174,11 +178,66 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		"workflow_info_list":      workflows,
 		"model_info":              modelInfo,
 		"suggest_reply_info":      map[string]any{"reply_mode": replyMode, "customized_prompt": strAt(sr, "customized_prompt")},
-		"variables":               []any{},
-		"shortcut_commands":       []any{},
-		"voice_info_list":         []any{},
-		"default_user_input_type": "text",
-		"media_config":            map[string]any{"is_voice_call_closed": false},
+		"variables":               uiSetting(cfg, "variables", []any{}),
+		"shortcut_commands":       uiSetting(cfg, "shortcut_commands", []any{}),
+		"voice_info_list":         uiSetting(cfg, "voice_info_list", []any{}),
+		"default_user_input_type": uiSetting(cfg, "default_user_input_type", "text"),
+		"media_config":            uiSetting(cfg, "media_config", map[string]any{"is_voice_call_closed": false}),
+		"background_image_info": uiSetting(cfg, "background_image_info", map[string]any{
+			"web_background_image": noBackgroundImage(), "mobile_background_image": noBackgroundImage(),
+		}),
+	}
+}
+
+// uiSetting is a setting that only the Coze UI changes (variables, shortcuts, voices, the
+// background, ...): what EditDraft stored under its retrieve name, else the value retrieve
+// shows for a bot that never set it.
+func uiSetting(cfg map[string]any, key string, unset any) any {
+	if v, stored := cfg[key]; stored && v != nil {
+		return deepCopy(v)
+	}
+	return unset
+}
+
+// noBackgroundImage is a background_image_info entry of a bot without a background, as in
+// the doc's example.
+func noBackgroundImage() map[string]any {
+	return map[string]any{
+		"image_url": "", "origin_image_url": "", "theme_color": "",
+		"canvas_position": map[string]any{}, "gradient_position": map[string]any{},
+	}
+}
+
+// stringValues renders parameters as a map of strings, as Coze's OpenAPI spec and SDKs type
+// it: strings as they are, anything else as its JSON text.
+func stringValues(params map[string]any) map[string]any {
+	out := make(map[string]any, len(params))
+	for k, v := range params {
+		if str, isStr := v.(string); isStr {
+			out[k] = str
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		out[k] = string(raw)
+	}
+	return out
+}
+
+// SetUnreadable makes GET /v1/bots/{bot_id} answer 4006 ("invalid bot id or no permission")
+// for the bot while the bot list and every other endpoint go on as before: what a token of
+// another account or site, or one that lost getMetadata, sees of a bot that exists.
+// Unknown bots are ignored.
+func (s *Server) SetUnreadable(botID string, unreadable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b, ok := s.bots[botID]; ok {
+		b.unreadable = unreadable
 	}
 }
 

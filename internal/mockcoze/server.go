@@ -8,6 +8,7 @@
 //	GET  /v1/bots/{bot_id}             read the draft (?is_published=false) or the published version
 //	GET  /v1/bots?workspace_id=...     list the bots of a space, by publish status
 //	POST /v1/files/upload              upload one file (multipart/form-data), e.g. a bot icon
+//	GET  /v1/files/retrieve?file_id=   read an uploaded file's details
 //
 // The acceptance tests run real Terraform against it through net/http/httptest, and
 // cmd/coze-mock serves it on a loopback port for demos.
@@ -73,6 +74,7 @@ const (
 	codeOK           = 0
 	codeInvalidParam = 4000
 	codePathNotFound = 4004
+	codeInvalidBot   = 4006
 	codeUnpublished  = 4015
 	codeRateLimited  = 4020
 	codeAuth         = 4100
@@ -91,6 +93,12 @@ type Options struct {
 	// (Prologue, SuggestedQuestions, OnboardingMode, ...) like the example in Coze's doc.
 	// The default is snake_case (prologue, suggested_questions).
 	OnboardingPascalCase bool
+	// ParametersAsStrings makes retrieve answer model_info.parameters as a map of strings,
+	// as Coze's OpenAPI spec and SDKs type it: a string stays as stored, any other value
+	// is JSON-encoded (true -> "true", 3600 -> "3600", {"type":"enabled"} ->
+	// "{\"type\":\"enabled\"}"). The default answers the values as stored, as the docs
+	// type them.
+	ParametersAsStrings bool
 	// StrictFields: nil or true rejects unknown JSON fields in the update body with code
 	// 4000 naming the field (at any level except inside model_info_config.parameters,
 	// which is an open map); false ignores (and does not store) them.
@@ -103,6 +111,14 @@ type Options struct {
 	// 0 means DefaultMaxUploadBytes. The 15 MB body limit of the JSON endpoints does not
 	// apply to uploads.
 	MaxUploadBytes int64
+	// ListTotalCountsPage makes GET /v1/bots answer total as the number of bots on the page,
+	// as the doc defines it ("the number of bots returned"); by default total counts every
+	// matching bot, as the SDKs read it.
+	ListTotalCountsPage bool
+	// EchoAuthorization makes every JSON answer carry the request's Authorization header
+	// (token included) in detail.request_authorization, like a debugging gateway: a test
+	// of the client's log masking. Never set it outside tests.
+	EchoAuthorization bool
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -152,7 +168,10 @@ type Server struct {
 	token     string
 	strict    bool
 	pascal    bool
+	paramStrs bool
 	maxUpload int64
+	pageTotal bool
+	echoAuth  bool
 	logf      func(format string, args ...any)
 	logSeed   uint64
 	logSeq    atomic.Uint64
@@ -192,6 +211,10 @@ type bot struct {
 	draftRev     uint64
 	publishedRev uint64
 
+	// unreadable makes retrieve answer 4006 while the list still shows the bot; see
+	// SetUnreadable.
+	unreadable bool
+
 	draft map[string]any
 }
 
@@ -209,8 +232,11 @@ func New(opts Options) *Server {
 		files:  map[string]*storedFile{},
 
 		maxUpload:  opts.MaxUploadBytes,
+		paramStrs:  opts.ParametersAsStrings,
 		nextBotID:  firstCreatedBotID,
 		nextFileID: firstFileID,
+		pageTotal:  opts.ListTotalCountsPage,
+		echoAuth:   opts.EchoAuthorization,
 	}
 	if s.token == "" {
 		s.token = DefaultToken
@@ -365,6 +391,13 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 func copyRequest(r Request) Request {
 	r.Header = r.Header.Clone()
 	r.Body = bytes.Clone(r.Body)
@@ -380,7 +413,8 @@ type reply struct {
 	rawHTML    string
 	retryAfter string
 	allow      string
-	dropped    bool // the client went away during a fault's delay: nothing is written
+	echo       string // Options.EchoAuthorization: the request's Authorization header
+	dropped    bool   // the client went away during a fault's delay: nothing is written
 	// besideCode is the payload of endpoints that answer it next to code and msg, not
 	// under data (the /open_api/knowledge/document/* endpoints).
 	besideCode map[string]any
@@ -394,7 +428,8 @@ type envelope struct {
 }
 
 type detail struct {
-	LogID string `json:"logid"`
+	LogID                string `json:"logid"`
+	RequestAuthorization string `json:"request_authorization,omitempty"`
 }
 
 func ok(data any) reply { return reply{status: http.StatusOK, code: codeOK, data: data} }
@@ -452,6 +487,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !served {
 		rep = s.route(r, body, readErr, stream)
+	}
+	if s.echoAuth {
+		rep.echo = r.Header.Get("Authorization")
 	}
 	s.write(w, logid, rep)
 	if s.logf != nil {
@@ -545,6 +583,8 @@ func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Re
 		method, handle = http.MethodPost, func() reply { return s.handlePublish(body) }
 	case path == "/v1/bots":
 		method, handle = http.MethodGet, func() reply { return s.handleList(r.URL.Query()) }
+	case path == fileRetrievePath:
+		method, handle = http.MethodGet, func() reply { return s.handleFileRetrieve(r.URL.Query()) }
 	case path == uploadPath:
 		method, handle = http.MethodPost, func() reply {
 			return s.handleUpload(r.Header.Get("Content-Type"), len(body) == 0, stream)
@@ -603,9 +643,9 @@ func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	var body any = envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid}}
+	var body any = envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}
 	if rep.besideCode != nil {
-		body = withEnvelope(rep.besideCode, rep.code, rep.msg, logid)
+		body = withEnvelope(rep.besideCode, rep.code, rep.msg, detail{LogID: logid, RequestAuthorization: rep.echo})
 	}
 	if err := enc.Encode(body); err != nil {
 		buf.Reset()
@@ -723,6 +763,9 @@ func (s *Server) handleRetrieve(botID string, q map[string][]string) reply {
 	b, found := s.bots[botID]
 	if !found {
 		return notFound(botID)
+	}
+	if b.unreadable {
+		return fail(http.StatusOK, codeInvalidBot, fmt.Sprintf("invalid bot id %s: the bot does not exist, was deleted, or you have no permission", botID))
 	}
 	if !published {
 		return ok(s.botInfo(botID, b, b.draft, b.updateTime))

@@ -525,12 +525,17 @@ func TestUpdateValidation(t *testing.T) {
 		{"parameters string", botBody(`"model_info_config":{"model_id":"1","parameters":"{}"}`), "model_info_config.parameters must be an object, got string"},
 		{"thinking_type", botBody(`"model_info_config":{"model_id":"1","parameters":{"thinking_type":"maybe"}}`), `model_info_config.parameters.thinking_type must be one of enabled, disabled, auto, got "maybe"`},
 		{"thinking_type number", botBody(`"model_info_config":{"model_id":"1","parameters":{"thinking_type":1}}`), "model_info_config.parameters.thinking_type must be a string, got number"},
-		{"caching not object", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":"enabled"}}`), "model_info_config.parameters.caching must be an object, got string"},
+		{"caching not object", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":"enabled"}}`), "model_info_config.parameters.caching must be an object or a string holding a JSON object, got string"},
+		{"caching string not an object", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":"[1]"}}`), "model_info_config.parameters.caching must be an object or a string holding a JSON object, got string"},
+		{"caching string type", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":"{\"type\":\"on\"}"}}`), `model_info_config.parameters.caching.type must be one of enabled, disabled, got "on"`},
 		{"caching.type", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":{"type":"on"}}}`), `model_info_config.parameters.caching.type must be one of enabled, disabled, got "on"`},
 		{"caching_expire_time too big", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":259201}}`), "model_info_config.parameters.caching_expire_time must be between 0 and 259200 seconds, got 259201"},
-		{"caching_expire_time float", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":1.5}}`), "model_info_config.parameters.caching_expire_time must be an integer, got 1.5"},
-		{"caching_expire_time string", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":"60"}}`), "model_info_config.parameters.caching_expire_time must be an integer, got string"},
-		{"store string", botBody(`"model_info_config":{"model_id":"1","parameters":{"store":"true"}}`), "model_info_config.parameters.store must be a boolean, got string"},
+		{"caching_expire_time float", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":1.5}}`), `model_info_config.parameters.caching_expire_time must be an integer, got "1.5"`},
+		{"caching_expire_time string", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":"soon"}}`), `model_info_config.parameters.caching_expire_time must be an integer, got "soon"`},
+		{"caching_expire_time string too big", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":"259201"}}`), "model_info_config.parameters.caching_expire_time must be between 0 and 259200 seconds, got 259201"},
+		{"caching_expire_time bool", botBody(`"model_info_config":{"model_id":"1","parameters":{"caching_expire_time":true}}`), "model_info_config.parameters.caching_expire_time must be an integer or a string holding one, got boolean"},
+		{"store string", botBody(`"model_info_config":{"model_id":"1","parameters":{"store":"yes"}}`), `model_info_config.parameters.store must be a boolean or "true" or "false", got string`},
+		{"store number", botBody(`"model_info_config":{"model_id":"1","parameters":{"store":1}}`), `model_info_config.parameters.store must be a boolean or "true" or "false", got number`},
 		{"reply_mode", botBody(`"suggest_reply_info":{"reply_mode":"always"}`), `suggest_reply_info.reply_mode must be one of enable, disable, customized, got "always"`},
 		{"customized_prompt number", botBody(`"suggest_reply_info":{"customized_prompt":1}`), "suggest_reply_info.customized_prompt must be a string, got number"},
 		// a valid field before an invalid one is not applied either
@@ -558,6 +563,8 @@ func TestUpdateValidation(t *testing.T) {
 		{"strategy 0", `"knowledge":{"search_strategy":0}`, "knowledge"},
 		{"store plugin api_id 0", `"plugin_id_list":{"id_list":[{"plugin_id":"7","api_id":"0"}]}`, "plugin_id_list"},
 		{"top_p bounds and params", `"model_info_config":{"model_id":"1","top_p":0,"parameters":{"thinking_type":"auto","caching":{"type":"disabled"},"store":false,"caching_expire_time":259200,"vendor_key":{"a":[1]}}}`, "model_info_config"},
+		// the spec's and SDKs' typing: every parameter a string
+		{"params as strings", `"model_info_config":{"model_id":"1","parameters":{"thinking_type":"disabled","caching":"{\"type\":\"disabled\"}","store":"true","caching_expire_time":"0"}}`, "model_info_config"},
 		{"top_p 1 and all enums", `"model_info_config":{"model_id":"1","top_p":1,"response_format":"json","cache_type":"closed","api_mode":"responses_api","temperature":1.25,"max_tokens":8192,"context_round":3,"sp_anti_leak":true,"sp_current_time":false,"presence_penalty":-0.5,"frequency_penalty":0.5}`, "model_info_config"},
 		{"icon and reply", `"icon_file_id":"7369495981100001","suggest_reply_info":{"reply_mode":"enable","customized_prompt":""}`, "icon_file_id"},
 		{"empty description", `"description":""`, "description"},
@@ -614,6 +621,11 @@ func TestUpdateCrossField(t *testing.T) {
 	fail(`"prompt_info":{"prompt_mode":"standard"}`, "prompt_info.prompt_mode must be prefix when model_info_config.cache_type is prefix")
 	wantOK(t, update(t, ts, botBody(`"model_info_config":{"model_id":"1","cache_type":"closed","api_mode":"responses_api","parameters":{"caching":{"type":"enabled"},"store":true}}`)))
 	fail(`"prompt_info":{"prompt_mode":"standard"}`, "prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")
+
+	// caching in the spec's typing, a string holding the object, counts the same.
+	wantOK(t, update(t, ts, botBody(`"model_info_config":{"model_id":"1","parameters":{"caching":"{\"type\":\"enabled\"}"}}`)))
+	fail(`"prompt_info":{"prompt_mode":"standard"}`, "prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")
+	wantOK(t, update(t, ts, botBody(`"model_info_config":{"model_id":"1","cache_type":"closed","api_mode":"responses_api","parameters":{"caching":{"type":"enabled"},"store":true}}`)))
 
 	other := `{"bot_id":"7342866800002","model_info_config":{"model_id":"1","cache_type":"prefix"}}`
 	wantErr(t, update(t, ts, other), http.StatusOK, "4000", "prompt_info.prompt_mode must be prefix when model_info_config.cache_type is prefix")
@@ -721,7 +733,7 @@ func TestRetrieveShape(t *testing.T) {
 	r := getBot(t, ts, testBot, "is_published=false")
 	wantOK(t, r)
 	d := r.data()
-	wantKeys := []string{"bot_id", "bot_mode", "create_time", "default_user_input_type", "description", "folder_id",
+	wantKeys := []string{"background_image_info", "bot_id", "bot_mode", "create_time", "default_user_input_type", "description", "folder_id",
 		"icon_url", "knowledge", "media_config", "model_info", "name", "onboarding_info", "owner_user_id",
 		"plugin_info_list", "prompt_info", "shortcut_commands", "suggest_reply_info", "update_time", "variables",
 		"version", "voice_info_list", "workflow_info_list"}
@@ -805,6 +817,9 @@ func TestRetrieveShape(t *testing.T) {
 		t.Fatalf("workflow icon_url = %q", u)
 	}
 	assertJSON(t, d["media_config"], `{"is_voice_call_closed":false}`)
+	assertJSON(t, d["background_image_info"], `{
+		"web_background_image":{"image_url":"","origin_image_url":"","theme_color":"","canvas_position":{},"gradient_position":{}},
+		"mobile_background_image":{"image_url":"","origin_image_url":"","theme_color":"","canvas_position":{},"gradient_position":{}}}`)
 	for _, k := range []string{"variables", "shortcut_commands", "voice_info_list"} {
 		if !bytes.Contains(r.raw, []byte(`"`+k+`":[]`)) {
 			t.Fatalf("%s is not []: %s", k, r.raw)
@@ -866,6 +881,44 @@ func TestRetrievePascalCaseOnboarding(t *testing.T) {
 	wantOK(t, update(t, ts, botBody(`"onboarding_info":{"suggested_questions":[]}`)))
 	r = getBot(t, ts, testBot, "is_published=false")
 	assertJSON(t, r.data()["onboarding_info"], `{"Prologue":"hello","OnboardingMode":2,"CustomizedOnboardingPrompt":"","SuggestedQuestionsShowMode":0}`)
+}
+
+// ParametersAsStrings answers parameters as the spec and SDKs type them: a map of strings.
+// The stored draft keeps what was sent.
+func TestRetrieveParametersAsStrings(t *testing.T) {
+	params := `{"thinking_type":"disabled","store":true,"caching_expire_time":3600,"caching":{"type":"disabled"},"vendor":[1,"a"]}`
+	for _, c := range []struct {
+		asStrings bool
+		want      string
+	}{
+		{false, params},
+		{true, `{"thinking_type":"disabled","store":"true","caching_expire_time":"3600","caching":"{\"type\":\"disabled\"}","vendor":"[1,\"a\"]"}`},
+	} {
+		s, ts := newTS(t, Options{ParametersAsStrings: c.asStrings}, testBot)
+		wantOK(t, update(t, ts, botBody(`"model_info_config":{"model_id":"1","parameters":`+params+`}`)))
+		r := getBot(t, ts, testBot, "is_published=false")
+		wantOK(t, r)
+		model, _ := r.data()["model_info"].(map[string]any)
+		assertJSON(t, model["parameters"], c.want)
+		assertJSON(t, mapAt(mapAt(draft(t, s, testBot), "model_info_config"), "parameters"), params)
+	}
+}
+
+// SetUnreadable: retrieve answers 4006 for a bot that the list still shows.
+func TestSetUnreadable(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot, "7342866800002")
+	s.SetUnreadable(testBot, true)
+	s.SetUnreadable("999", true) // unknown: ignored
+	for _, q := range []string{"is_published=false", ""} {
+		wantErr(t, getBot(t, ts, testBot, q), http.StatusOK, "4006", "invalid bot id "+testBot)
+	}
+	wantOK(t, getBot(t, ts, "7342866800002", "is_published=false"))
+	items, _ := listItems(t, list(t, ts, "workspace_id="+DefaultSpaceID+"&publish_status=all"))
+	if got := ids(items); !slices.Contains(got, testBot) {
+		t.Errorf("the list must still show the unreadable bot, got %v", got)
+	}
+	s.SetUnreadable(testBot, false)
+	wantOK(t, getBot(t, ts, testBot, "is_published=false"))
 }
 
 func TestRetrieveBotIDAndQueryValidation(t *testing.T) {
@@ -1062,6 +1115,14 @@ func TestFaultTimesPrefixMethodAndOrder(t *testing.T) {
 	// Faults apply before auth: a gateway error reaches clients with any token.
 	s.InjectFault(Fault{Code: 5000, Msg: "gateway"})
 	wantErr(t, call(t, ts, http.MethodGet, "/v1/bots/1", "", ""), http.StatusOK, "5000", "gateway")
+}
+
+func TestClearFaults(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	s.InjectFault(Fault{Path: "/v1/bots/*", Code: 4101, Msg: "no permission", Times: 5})
+	wantErr(t, getBot(t, ts, testBot, "is_published=false"), http.StatusOK, "4101", "no permission")
+	s.ClearFaults()
+	wantOK(t, getBot(t, ts, testBot, "is_published=false"))
 }
 
 func TestFaultDelay(t *testing.T) {
@@ -1292,5 +1353,50 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	}
 	if limited == 0 || s.RateLimited() != limited {
 		t.Errorf("limited %d requests, counter says %d", limited, s.RateLimited())
+	}
+}
+
+// Settings that only the Coze UI makes (EditDraft) come back from retrieve
+// under their documented names; folder_id also in the list.
+func TestRetrieveShowsSettingsMadeInTheUI(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	s.EditDraft(testBot, func(d map[string]any) {
+		d["folder_id"] = "7523161255335420"
+		d["default_user_input_type"] = "voice"
+		d["variables"] = []any{map[string]any{"keyword": "name", "channel": "custom", "description": "user name",
+			"default_value": "", "enable": true, "prompt_enable": true}}
+		d["voice_info_list"] = []any{map[string]any{"voice_id": "7468512265134800000", "language_code": "zh"}}
+		d["media_config"] = map[string]any{"is_voice_call_closed": true}
+	})
+	r := getBot(t, ts, testBot, "is_published=false")
+	wantOK(t, r)
+	d := r.data()
+	if d["folder_id"] != "7523161255335420" || d["default_user_input_type"] != "voice" {
+		t.Fatalf("folder_id, default_user_input_type: %s", r.raw)
+	}
+	assertJSON(t, d["variables"], `[{"keyword":"name","channel":"custom","description":"user name","default_value":"","enable":true,"prompt_enable":true}]`)
+	assertJSON(t, d["voice_info_list"], `[{"voice_id":"7468512265134800000","language_code":"zh"}]`)
+	assertJSON(t, d["media_config"], `{"is_voice_call_closed":true}`)
+	assertJSON(t, d["shortcut_commands"], `[]`)
+	list := call(t, ts, http.MethodGet, "/v1/bots?workspace_id="+DefaultSpaceID+"&publish_status=all", goodAuth, "")
+	wantOK(t, list)
+	if item := list.data()["items"].([]any)[0].(map[string]any); item["folder_id"] != "7523161255335420" {
+		t.Fatalf("list item folder_id: %s", list.raw)
+	}
+}
+
+// EchoAuthorization puts the request's Authorization header into every
+// JSON answer, errors included; by default no answer carries it.
+func TestEchoAuthorization(t *testing.T) {
+	_, plain := newTS(t, Options{}, testBot)
+	if r := getBot(t, plain, testBot, "is_published=false"); bytes.Contains(r.raw, []byte(DefaultToken)) {
+		t.Fatalf("the token is echoed without the option: %s", r.raw)
+	}
+	_, echo := newTS(t, Options{EchoAuthorization: true}, testBot)
+	for _, r := range []resp{getBot(t, echo, testBot, "is_published=false"), getBot(t, echo, "7342866809999", "")} {
+		d, _ := r.env["detail"].(map[string]any)
+		if d["request_authorization"] != goodAuth {
+			t.Fatalf("detail = %v, want request_authorization %q", d, goodAuth)
+		}
 	}
 }

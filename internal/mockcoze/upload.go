@@ -17,7 +17,10 @@ import (
 	"time"
 )
 
-const uploadPath = "/v1/files/upload"
+const (
+	uploadPath       = "/v1/files/upload"
+	fileRetrievePath = "/v1/files/retrieve"
+)
 
 // uploadLogBytes is how much of an upload body the request log keeps.
 const uploadLogBytes = 4 << 10
@@ -64,6 +67,51 @@ func (s *Server) File(id string) (name string, size int, sha256hex string, ok bo
 		return "", 0, "", false
 	}
 	return f.name, int(f.bytes), f.sha256, true
+}
+
+// AddFile stores a file as if it had been uploaded (for example in the Coze UI) and returns
+// its id.
+func (s *Server) AddFile(name string, content []byte) string {
+	sum := sha256.Sum256(content)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newFileID()
+	s.files[id] = &storedFile{name: name, bytes: int64(len(content)), sha256: hex.EncodeToString(sum[:]), createdAt: time.Now().Unix()}
+	return id
+}
+
+// ExpireFile removes an uploaded file, as the API does 3 months after the upload of a file
+// not used as a bot icon: GET /v1/files/retrieve then answers 4200.
+func (s *Server) ExpireFile(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.files, id)
+}
+
+// handleFileRetrieve serves GET /v1/files/retrieve?file_id=: the upload answer's File again.
+// An unknown (or expired) file answers 4200; the doc lists no code of its own.
+func (s *Server) handleFileRetrieve(q map[string][]string) reply {
+	var id string
+	if ids := q["file_id"]; len(ids) > 0 {
+		id = ids[0]
+	}
+	if id == "" {
+		return invalidf("file_id is required")
+	}
+	if !isDigits(id) {
+		return invalidf("file_id must be a string of decimal digits, got %q", id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, found := s.files[id]
+	if !found {
+		return fail(http.StatusOK, codeNotFound, fmt.Sprintf("file %s does not exist or has expired", id))
+	}
+	return ok(fileData(id, f))
+}
+
+func fileData(id string, f *storedFile) map[string]any {
+	return map[string]any{"id": id, "bytes": f.bytes, "file_name": f.name, "created_at": f.createdAt}
 }
 
 // peekUpload reads the first uploadLogBytes of an upload body (for the request log) and
@@ -172,12 +220,7 @@ func (s *Server) handleUpload(contentType string, empty bool, body io.Reader) re
 	defer s.mu.Unlock()
 	id := s.newFileID()
 	s.files[id] = got
-	return ok(map[string]any{
-		"id":         id,
-		"bytes":      got.bytes,
-		"file_name":  got.name,
-		"created_at": got.createdAt,
-	})
+	return ok(fileData(id, got))
 }
 
 // newFileID returns an unused file id. The caller holds s.mu.

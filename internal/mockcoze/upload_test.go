@@ -376,3 +376,37 @@ func TestUploadLogFaultAndMethod(t *testing.T) {
 	}
 	checkLogID(t, r)
 }
+
+func retrieveFile(t *testing.T, ts *httptest.Server, query string) resp {
+	t.Helper()
+	return call(t, ts, http.MethodGet, "/v1/files/retrieve"+query, goodAuth, "")
+}
+
+func TestFileRetrieveAnswersTheUploadedFile(t *testing.T) {
+	s, ts := newTS(t, Options{})
+	up := uploadParts(t, ts, filePart{field: "file", name: "icon.png", content: content(300)})
+	wantOK(t, up)
+	id, _ := up.data()["id"].(string)
+
+	r := retrieveFile(t, ts, "?file_id="+id)
+	wantOK(t, r)
+	sameValue(t, r.data(), up.data())
+	assertJSON(t, r.data(), fmt.Sprintf(`{"id":%q,"bytes":300,"file_name":"icon.png","created_at":%s}`, id, r.data()["created_at"]))
+
+	seeded := s.AddFile("seeded.jpg", content(10))
+	r = retrieveFile(t, ts, "?file_id="+seeded)
+	wantOK(t, r)
+	if r.data()["file_name"] != "seeded.jpg" || r.data()["bytes"] != json.Number("10") {
+		t.Fatalf("seeded file: %s", r.raw)
+	}
+	if name, size, digest, ok := s.File(seeded); !ok || name != "seeded.jpg" || size != 10 || digest != sha(content(10)) {
+		t.Fatalf("File(%s) = %q %d %s %v", seeded, name, size, digest, ok)
+	}
+
+	s.ExpireFile(id)
+	wantErr(t, retrieveFile(t, ts, "?file_id="+id), http.StatusOK, "4200", "does not exist or has expired")
+	wantErr(t, retrieveFile(t, ts, ""), http.StatusOK, "4000", "file_id is required")
+	wantErr(t, retrieveFile(t, ts, "?file_id=abc"), http.StatusOK, "4000", "decimal digits")
+	wantErr(t, call(t, ts, http.MethodPost, "/v1/files/retrieve?file_id="+seeded, goodAuth, ""), http.StatusMethodNotAllowed, "4000", "use GET")
+	wantErr(t, call(t, ts, http.MethodGet, "/v1/files/retrieve?file_id="+seeded, "", ""), http.StatusUnauthorized, "4100", "authentication")
+}

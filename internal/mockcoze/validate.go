@@ -544,7 +544,9 @@ func minItems(limit int) func(string, any) error {
 }
 
 // checkParameters checks the documented keys of model_info_config.parameters; other keys
-// (and nulls) are accepted as they are: the map is open.
+// (and nulls) are accepted as they are: the map is open. Each documented key is accepted in
+// the docs' typing (a bool, an integer, an object) and in the string form that Coze's OpenAPI
+// spec and SDKs give every value ("true", "3600", "{\"type\":\"enabled\"}").
 func checkParameters(path string, v any) error {
 	m, isMap := v.(map[string]any)
 	if !isMap {
@@ -560,9 +562,9 @@ func checkParameters(path string, v any) error {
 		}
 	}
 	if c, present := m["caching"]; present && c != nil {
-		cm, isMap := c.(map[string]any)
+		cm, isMap := objectParameter(c)
 		if !isMap {
-			return typeError(path+".caching", "an object", c)
+			return typeError(path+".caching", "an object or a string holding a JSON object", c)
 		}
 		if t, present := cm["type"]; present && t != nil {
 			s, isStr := t.(string)
@@ -576,24 +578,39 @@ func checkParameters(path string, v any) error {
 	}
 	if e, present := m["caching_expire_time"]; present && e != nil {
 		p := path + ".caching_expire_time"
-		num, isNum := e.(json.Number)
-		if !isNum {
-			return typeError(p, "an integer", e)
+		var literal string
+		switch val := e.(type) {
+		case json.Number:
+			literal = string(val)
+		case string:
+			literal = val
+		default:
+			return typeError(p, "an integer or a string holding one", e)
 		}
-		n, err := strconv.ParseInt(string(num), 10, 64)
+		n, err := strconv.ParseInt(literal, 10, 64)
 		if err != nil {
-			return fmt.Errorf("%s must be an integer, got %s", p, num)
+			return fmt.Errorf("%s must be an integer, got %q", p, literal)
 		}
 		if n < 0 || n > 259200 {
 			return fmt.Errorf("%s must be between 0 and 259200 seconds, got %d", p, n)
 		}
 	}
 	if st, present := m["store"]; present && st != nil {
-		if _, isBool := st.(bool); !isBool {
-			return typeError(path+".store", "a boolean", st)
+		if _, isBool := st.(bool); !isBool && st != "true" && st != "false" {
+			return typeError(path+".store", `a boolean or "true" or "false"`, st)
 		}
 	}
 	return nil
+}
+
+// objectParameter reads a parameter that is an object, or a string holding one in JSON.
+func objectParameter(v any) (map[string]any, bool) {
+	if s, isStr := v.(string); isStr {
+		m, err := decodeObject([]byte(s))
+		return m, err == nil
+	}
+	m, isMap := v.(map[string]any)
+	return m, isMap
 }
 
 // crossCheck applies the rules that involve several fields, on the draft as it would be
@@ -613,7 +630,8 @@ func crossCheck(d map[string]any) error {
 	if strAt(mic, "cache_type") == "prefix" && mode != "prefix" {
 		return errors.New("prompt_info.prompt_mode must be prefix when model_info_config.cache_type is prefix")
 	}
-	if strAt(mapAt(params, "caching"), "type") == "enabled" && mode != "prefix" {
+	caching, _ := objectParameter(params["caching"])
+	if strAt(caching, "type") == "enabled" && mode != "prefix" {
 		return errors.New("prompt_info.prompt_mode must be prefix when model_info_config.parameters.caching.type is enabled")
 	}
 	if strAt(params, "thinking_type") == "enabled" {

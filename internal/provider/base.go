@@ -100,9 +100,13 @@ func withTimeout(ctx context.Context, timeout func(context.Context, time.Duratio
 
 // addAPIError adds the error of a failed API call: "Cannot <operation>",
 // with the API's code, msg, HTTP status and logid, and what to do about it.
-// operation names what was acted on: "read Coze bot 7342866800001".
-func addAPIError(diags *diag.Diagnostics, client *coze.Client, operation string, err error) {
+// operation names what was acted on: "read Coze bot 7342866800001". Each of
+// more is a paragraph added at the end: what the failure means here.
+func addAPIError(diags *diag.Diagnostics, client *coze.Client, operation string, err error, more ...string) {
 	summary, detail := describeAPIError(operation, baseURLOf(client), err)
+	for _, paragraph := range more {
+		detail += "\n\n" + paragraph
+	}
 	diags.AddError(summary, detail)
 }
 

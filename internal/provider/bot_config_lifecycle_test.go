@@ -409,3 +409,31 @@ resource "coze_bot_config" "fleet" {
 		t.Logf("client limit %q: %d requests, %d answered 429", clientLimit, len(env.mock.Requests()), env.mock.RateLimited())
 	}
 }
+
+// The update API's errors do not name an attribute of the resource, so
+// Terraform shows them on the resource block, not on bot_id (which would
+// point the user at an id that is most likely right).
+func TestAccBotConfig_updateErrorIsOnTheResourceNotOnBotID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	withName := func(name string) string {
+		return env.config(fmt.Sprintf(`resource "coze_bot_config" "b" {
+  bot_id = "7342866800001"
+  name   = %q
+}`, name))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: withName("n")},
+			{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/bot/update", Code: 4105, Msg: "content is sensitive"})
+				},
+				Config: withName("m"),
+				// Terraform quotes the configuration line the diagnostic is attached to.
+				ExpectError: regexp.MustCompile(`(?s)Cannot update bot config.*\d+: resource "coze_bot_config" "b" \{.*code:\s+4105`),
+			},
+		},
+	})
+}

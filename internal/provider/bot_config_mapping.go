@@ -22,9 +22,13 @@ import (
 )
 
 // Values sent when the user removes an attribute that the previous apply set.
-// Attributes without a reset value (name, icon_file_id, model tuning numbers,
-// parameters, the whole model_info_config) simply stop being managed: the API
-// cannot clear them.
+// Texts are cleared ("") and lists emptied ([]). An enum or a flag is reset
+// only to the default that Coze's update page states for it (prompt_mode,
+// auto_call, search_strategy, sp_anti_leak, sp_current_time, cache_type,
+// api_mode). Every other attribute simply stops being managed: nothing is
+// sent for it. That covers what the API cannot clear (name, icon_file_id),
+// what has no documented default (suggest_reply_info.reply_mode, the model
+// tuning numbers, parameters) and the whole model_info_config.
 var (
 	resetEmptyString    = ""
 	resetPromptMode     = "standard"
@@ -33,7 +37,6 @@ var (
 	resetFalse          = false
 	resetCacheType      = "closed"
 	resetAPIMode        = "chat_api"
-	resetReplyMode      = "disable"
 )
 
 // attrs is the attribute map of an object value; a null or unknown object
@@ -208,9 +211,20 @@ func expandModelInfoConfig(planValue attr.Value, prior attrs, diags *diag.Diagno
 
 func expandSuggestReplyInfo(plan, prior attrs) *coze.SuggestReplyInfo {
 	str := types.String.ValueString
+	planMode, priorMode := get[types.String](plan, "reply_mode"), get[types.String](prior, "reply_mode")
+	// The API wants a prompt in customized mode: clear a removed prompt only
+	// when the bot is known to be left in another mode.
+	leftMode := planMode
+	if planMode.IsNull() {
+		leftMode = priorMode
+	}
+	var resetPrompt *string
+	if !leftMode.IsNull() && !leftMode.IsUnknown() && leftMode.ValueString() != "customized" {
+		resetPrompt = &resetEmptyString
+	}
 	return nilIfEmpty(&coze.SuggestReplyInfo{
-		ReplyMode:        pick(get[types.String](plan, "reply_mode"), get[types.String](prior, "reply_mode"), str, &resetReplyMode),
-		CustomizedPrompt: pick(get[types.String](plan, "customized_prompt"), get[types.String](prior, "customized_prompt"), str, &resetEmptyString),
+		ReplyMode:        pick(planMode, priorMode, str, nil),
+		CustomizedPrompt: pick(get[types.String](plan, "customized_prompt"), get[types.String](prior, "customized_prompt"), str, resetPrompt),
 	})
 }
 

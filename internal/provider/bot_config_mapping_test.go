@@ -148,14 +148,15 @@ func TestExpandResetsRemovedAttributes(t *testing.T) {
 	plan := emptyModel("7342866800001")
 	// Everything removed: clearable values are cleared, enums with a
 	// documented default go back to it, the rest stops being managed.
+	// reply_mode has no documented default, and the bot stays in customized
+	// mode, which needs its prompt: suggest_reply_info sends nothing.
 	assertSameJSON(t, expandJSON(t, &plan, &prior), `{
 		"bot_id":"7342866800001","description":"",
 		"prompt_info":{"prompt_mode":"standard","prefix_prompt_info":{"prefix_prompt":"","dynamic_prompt":""}},
 		"onboarding_info":{"prologue":"","suggested_questions":[]},
 		"knowledge":{"dataset_ids":[],"auto_call":true,"search_strategy":0},
 		"plugin_id_list":{"id_list":[]},
-		"workflow_id_list":{"ids":[]},
-		"suggest_reply_info":{"reply_mode":"disable","customized_prompt":""}}`)
+		"workflow_id_list":{"ids":[]}}`)
 
 	// Leaves removed inside a model_info_config that stays.
 	plan.ModelInfoConfig = mustObject(t, modelInfoConfigModel{ModelID: types.StringValue("1706077826")}, "model_info_config")
@@ -166,6 +167,50 @@ func TestExpandResetsRemovedAttributes(t *testing.T) {
 	_ = json.Unmarshal([]byte(got), &body)
 	assertSameJSON(t, string(body.ModelInfoConfig),
 		`{"model_id":"1706077826","sp_anti_leak":false,"sp_current_time":false,"cache_type":"closed","api_mode":"chat_api"}`)
+}
+
+// Removing reply_mode sends nothing (no documented default); removing
+// customized_prompt clears it only when the bot is known to be left in a
+// mode other than customized, which needs a prompt.
+func TestExpandSuggestReplyInfoRemoval(t *testing.T) {
+	suggest := func(mode, prompt types.String) types.Object {
+		return mustObject(t, suggestReplyInfoModel{ReplyMode: mode, CustomizedPrompt: prompt}, "suggest_reply_info")
+	}
+	null, unknown, s := types.StringNull(), types.StringUnknown(), types.StringValue
+	cases := []struct {
+		name        string
+		prior, plan types.Object
+		want        string
+	}{
+		{"mode removed, prompt kept", suggest(s("enable"), s("ask")), suggest(null, s("ask")), `{"customized_prompt":"ask"}`},
+		{"both removed, left enabled", suggest(s("enable"), s("ask")), suggest(null, null), `{"customized_prompt":""}`},
+		{"whole object removed, left disabled", suggest(s("disable"), s("ask")), nullObject("suggest_reply_info"), `{"customized_prompt":""}`},
+		{"prompt removed, mode set to enable", suggest(s("customized"), s("ask")), suggest(s("enable"), null), `{"reply_mode":"enable","customized_prompt":""}`},
+		{"prompt removed, mode stays customized", suggest(s("customized"), s("ask")), suggest(s("customized"), null), `{"reply_mode":"customized"}`},
+		{"both removed, left customized", suggest(s("customized"), s("ask")), nullObject("suggest_reply_info"), ``},
+		{"prompt removed, mode never managed", suggest(null, s("ask")), suggest(null, null), ``},
+		{"prompt removed, mode unknown", suggest(s("enable"), s("ask")), suggest(unknown, null), ``},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := expandSuggestReplyInfo(attrsOf(c.plan), attrsOf(c.prior))
+			raw := ""
+			if got != nil {
+				b, err := json.Marshal(got)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw = string(b)
+			}
+			if c.want == "" || raw == "" {
+				if raw != c.want {
+					t.Fatalf("suggest_reply_info sent %q, want %q (\"\" is nothing)", raw, c.want)
+				}
+				return
+			}
+			assertSameJSON(t, raw, c.want)
+		})
+	}
 }
 
 func TestFlattenKeepsEmptyAndAbsentApart(t *testing.T) {

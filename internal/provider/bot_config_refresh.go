@@ -16,7 +16,8 @@ import (
 //     fields such as icon_file_id, and fields the API omits when empty);
 //   - otherwise the API's value wins, so out-of-band changes show as drift;
 //   - id lists are compared as multisets (the API reorders them), and model
-//     parameters only on the keys the configuration sets.
+//     parameters by meaning (true and "true", 3600 and "3600", an object and
+//     its JSON string are the same), only on the keys the configuration sets.
 
 type refreshRule func(prior, remote attr.Value) attr.Value
 
@@ -112,8 +113,8 @@ func refreshParameters(prior, remote attr.Value) attr.Value {
 	if err1 != nil || err2 != nil {
 		return prior
 	}
-	merged := overlayManaged(priorJSON, remoteJSON)
-	if jsonEqual(merged, priorJSON) {
+	merged, same := refreshJSON(priorJSON, remoteJSON)
+	if same {
 		return prior
 	}
 	converted, err := goToDynamic(merged)
@@ -124,11 +125,13 @@ func refreshParameters(prior, remote attr.Value) attr.Value {
 }
 
 // importDefaults are API defaults that an import leaves out of the state, so
-// that a configuration which does not mention them plans no change.
+// that a configuration which does not mention them plans no change. The docs
+// state no default for reply_mode: "disable" (suggestions off) is left out of
+// an imported state all the same, but it is never sent on removal.
 var importDefaults = map[string]attr.Value{
 	"prompt_info.prompt_mode":       types.StringValue(resetPromptMode),
 	"model_info_config.api_mode":    types.StringValue(resetAPIMode),
-	"suggest_reply_info.reply_mode": types.StringValue(resetReplyMode),
+	"suggest_reply_info.reply_mode": types.StringValue("disable"),
 }
 
 // importView trims the API's view of a bot for import: empty strings, empty

@@ -74,12 +74,12 @@ func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.data, "coze_bot_config", req, resp)
+	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot_config", req, resp)
 }
 
-func (r *botConfigResource) Delete(_ context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+func (r *botConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var botID types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(context.Background(), path.Root("bot_id"), &botID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
 	resp.Diagnostics.AddWarning("Bot configuration left in place",
 		fmt.Sprintf("coze_bot_config for bot %s was removed from the Terraform state only. Coze has no API to reset a bot: "+
 			"the bot keeps its configuration.", botID.ValueString()))

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -177,7 +178,8 @@ resource "coze_bot_config" "b" {
 					env.checkDraft(botID, "onboarding_info", `{"prologue":"","suggested_questions":[]}`),
 					env.checkDraft(botID, "knowledge", `{"dataset_ids":[],"auto_call":true}`), // search_strategy was never set
 					env.checkDraft(botID, "workflow_id_list", `{"ids":[]}`),
-					env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"disable","customized_prompt":""}`),
+					// no documented default: the bot keeps its mode, and its prompt, which that mode needs
+					env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"customized","customized_prompt":"ask"}`),
 					env.checkDraft(botID, "model_info_config.sp_current_time", `false`),
 					env.checkDraft(botID, "model_info_config.temperature", `0.3`), // no documented default: left alone
 				),
@@ -252,4 +254,66 @@ resource "coze_bot_config" "b" {
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+}
+
+// suggest_reply_info.reply_mode has no documented default: removing it sends
+// nothing and the bot keeps its mode. customized_prompt, a text, is cleared on
+// removal when the bot is left in another mode, and left alone while the bot
+// stays in customized mode, which needs a prompt.
+func TestAccBotConfig_removingReplyModeKeepsTheBotsMode(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	cfg := func(suggest string) string {
+		return env.config(fmt.Sprintf(`
+resource "coze_bot_config" "s" {
+  bot_id = "7342866800001"
+  name   = "suggester"
+  %s
+}`, suggest))
+	}
+	lastSuggest := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			updates := env.updates()
+			var body struct {
+				SuggestReplyInfo json.RawMessage `json:"suggest_reply_info"`
+			}
+			if err := json.Unmarshal(updates[len(updates)-1].Body, &body); err != nil {
+				return err
+			}
+			if got := string(body.SuggestReplyInfo); got != want {
+				return fmt.Errorf("the last update sent suggest_reply_info %s, want %s", got, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(`suggest_reply_info = { reply_mode = "enable", customized_prompt = "ask" }`)},
+			{
+				Config: cfg(``),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lastSuggest(`{"customized_prompt":""}`),
+					env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"enable","customized_prompt":""}`),
+				),
+			},
+			{Config: cfg(`suggest_reply_info = { reply_mode = "customized", customized_prompt = "ask" }`)},
+			{
+				Config: cfg(`suggest_reply_info = { reply_mode = "customized" }`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lastSuggest(`{"reply_mode":"customized"}`),
+					env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"customized","customized_prompt":"ask"}`),
+				),
+			},
+			{
+				Config: cfg(``),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.checkUpdates(5),
+					lastSuggest(``),
+					env.checkDraft(botID, "suggest_reply_info", `{"reply_mode":"customized","customized_prompt":"ask"}`),
+				),
+			},
+			{Config: cfg(``), PlanOnly: true},
+		},
+	})
 }

@@ -56,7 +56,13 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 			"Only the attributes set in the configuration are sent and managed; anything else on the bot is left alone. " +
 			"Create and update both call the update API on the bot's **draft**; publishing is a separate step. " +
 			"Destroying this resource only removes it from the Terraform state: Coze has no API to reset a bot, " +
-			"so the bot keeps its last configuration.",
+			"so the bot keeps its last configuration.\n\n" +
+			"When a refresh cannot find the bot (the read API answers 4006 or 4200), the resource is removed from the state " +
+			"with a warning. Those codes also mean that the token cannot see a bot that exists (a token of another account " +
+			"or site, or one without `getMetadata`), and this resource has no workspace whose bot list could tell; dropping " +
+			"it is safe all the same: the next apply sends the configuration as an update, which never creates a bot and " +
+			"fails with the same error while the bot cannot be read. Any other error (4100, 4101, ...) fails the refresh " +
+			"and leaves the state as it was.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -286,11 +292,16 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 					},
 					"parameters": schema.DynamicAttribute{
 						Optional: true,
-						MarkdownDescription: "Open map of model parameters, written in HCL object syntax and sent as JSON unchanged, " +
+						MarkdownDescription: "Open map of model parameters, written in HCL object syntax and sent as JSON as written, " +
 							"unknown keys included. Documented keys: `thinking_type` (`enabled`, `disabled` or `auto`; `enabled` " +
-							"cannot be combined with plugins or workflows), `caching = { type = \"enabled\" | \"disabled\" }` and " +
-							"`store` (bool) for `api_mode = \"responses_api\"`, `caching_expire_time` (seconds, 1 to 259200). Only " +
-							"the keys you set are compared with the API's, so keys the API adds are not a change. Removing it stops managing it.",
+							"cannot be combined with plugins or workflows), and for `api_mode = \"responses_api\"`: `caching = { type = " +
+							"\"enabled\" | \"disabled\" }`, `store` (bool) and `caching_expire_time` (seconds, at most 259200). " +
+							"Coze's docs type these values, while its OpenAPI spec and SDKs type the map as strings, so each may also " +
+							"be written as its string form (`store = \"true\"`, `caching_expire_time = \"3600\"`, " +
+							"`caching = \"{\\\"type\\\":\\\"enabled\\\"}\"`): it is sent as written, validated by its meaning, and an " +
+							"API answer in the other typing (`\"true\"` for `true`, `\"3600\"` for `3600`, an object as a JSON string) " +
+							"is not a change. Only the keys you set are compared with the API's, so keys the API adds are not a change. " +
+							"Removing it stops managing it.",
 						Validators: []validator.Dynamic{modelParametersValidator{}},
 					},
 				},
@@ -302,12 +313,16 @@ var botConfigSchema = sync.OnceValue(func() schema.Schema {
 					"reply_mode": schema.StringAttribute{
 						Optional: true,
 						MarkdownDescription: "`enable` (up to 3 suggestions after each reply), `disable`, or `customized` " +
-							"(suggestions driven by `customized_prompt`, which is then required). Removing it sends `disable`.",
+							"(suggestions driven by `customized_prompt`). The docs state no default, so removing it stops managing " +
+							"it: nothing is sent and the bot keeps its current mode.",
 						Validators: []validator.String{stringvalidator.OneOf(replyModes...)},
 					},
 					"customized_prompt": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "Prompt for the suggestions; required when `reply_mode` is `customized`. Removing it clears it (`\"\"`).",
+						Optional: true,
+						MarkdownDescription: "Prompt for the suggestions, used when `reply_mode` is `customized`; it cannot be `\"\"` " +
+							"then. Left out, the prompt set in the Coze UI is kept. Removing it clears it (`\"\"`) when the bot is " +
+							"left in another mode; while the bot may stay in `customized` mode (which needs a prompt), removing it " +
+							"stops managing it.",
 					},
 				},
 			},
@@ -320,7 +335,8 @@ var timeoutsAttrTypes = attributeTypes(timeouts.Attributes(context.Background(),
 
 var timeoutsOpts = timeouts.Opts{Create: true, Read: true, Update: true}
 
-// resourceSchema adds the per-call parts (timeouts) to the shared schema.
+// schemaWithTimeouts is botConfigSchema with the timeouts attribute, which
+// is built per call.
 func (r *botConfigResource) schemaWithTimeouts(ctx context.Context) schema.Schema {
 	s := botConfigSchema()
 	attrs := make(map[string]schema.Attribute, len(s.Attributes)+1)

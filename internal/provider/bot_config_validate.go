@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
@@ -18,12 +19,16 @@ import (
 )
 
 // modelParametersValidator checks the documented keys of the open
-// model_info_config.parameters map and lets any other key through.
+// model_info_config.parameters map and lets any other key through. Each
+// documented key is accepted in both typings (see dynamic_json.go): the
+// docs' (a bool, a number, an object) and the spec's and SDKs' (a string
+// holding the same), and its decoded value is checked.
 type modelParametersValidator struct{}
 
 func (modelParametersValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be an object; thinking_type one of %s, caching.type one of %s, store a bool, "+
-		"caching_expire_time an integer from 1 to %d", quoted(thinkingTypes), quoted(cachingTypes), maxCachingExpireSeconds)
+	return fmt.Sprintf("must be an object; thinking_type one of %s; caching an object (or a string holding one in JSON) "+
+		"whose type is one of %s; store true or false (or \"true\" or \"false\"); caching_expire_time a whole number "+
+		"of seconds from 0 to %d (or a string holding one)", quoted(thinkingTypes), quoted(cachingTypes), maxCachingExpireSeconds)
 }
 
 func (v modelParametersValidator) MarkdownDescription(ctx context.Context) string {
@@ -34,9 +39,9 @@ func (modelParametersValidator) ValidateDynamic(_ context.Context, req validator
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.IsUnderlyingValueUnknown() || req.ConfigValue.IsUnderlyingValueNull() {
 		return
 	}
-	fail := func(key, format string, args ...any) {
+	fail := func(key string, got fmt.Stringer, format string, args ...any) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid model parameter",
-			fmt.Sprintf("Attribute %s.%s %s", req.Path, key, fmt.Sprintf(format, args...)))
+			fmt.Sprintf("Attribute %s.%s %s, got: %s", req.Path, key, fmt.Sprintf(format, args...), got))
 	}
 	params, ok := objectAttributes(req.ConfigValue.UnderlyingValue())
 	if !ok {
@@ -44,33 +49,58 @@ func (modelParametersValidator) ValidateDynamic(_ context.Context, req validator
 			fmt.Sprintf("Attribute %s must be an object, such as { thinking_type = \"disabled\" }, got: %s", req.Path, req.ConfigValue.UnderlyingValue().Type(context.Background())))
 		return
 	}
-	if v, ok := knownAttr(params, "thinking_type"); ok {
-		if s, isString := v.(basetypes.StringValue); !isString || !slices.Contains(thinkingTypes, s.ValueString()) {
-			fail("thinking_type", "must be one of %s, got: %s", quoted(thinkingTypes), v)
+	// decoded is a parameter's value as JSON; false while any part of it is unknown.
+	decoded := func(name string) (attr.Value, any, bool) {
+		v, ok := knownAttr(params, name)
+		if !ok {
+			return nil, nil, false
+		}
+		value, err := attrToJSON(v)
+		return v, value, err == nil
+	}
+	if v, value, ok := decoded("thinking_type"); ok {
+		if s, isString := value.(string); !isString || !slices.Contains(thinkingTypes, s) {
+			fail("thinking_type", v, "must be one of %s", quoted(thinkingTypes))
 		}
 	}
-	if v, ok := knownAttr(params, "caching"); ok {
-		caching, isObject := objectAttributes(v)
+	if v, value, ok := decoded("caching"); ok {
+		caching, isObject := parameterObject(value)
 		if !isObject {
-			fail("caching", "must be an object such as { type = \"enabled\" }, got: %s", v)
-		} else if t, ok := knownAttr(caching, "type"); ok {
-			if s, isString := t.(basetypes.StringValue); !isString || !slices.Contains(cachingTypes, s.ValueString()) {
-				fail("caching.type", "must be one of %s, got: %s", quoted(cachingTypes), t)
+			fail("caching", v, `must be an object such as { type = "enabled" }, or a string holding one in JSON such as "{\"type\":\"enabled\"}"`)
+		} else if t, set := caching["type"]; set && t != nil {
+			if s, isString := t.(string); !isString || !slices.Contains(cachingTypes, s) {
+				fail("caching.type", jsonText{t}, "must be one of %s", quoted(cachingTypes))
 			}
 		}
 	}
-	if v, ok := knownAttr(params, "store"); ok {
-		if _, isBool := v.(basetypes.BoolValue); !isBool {
-			fail("store", "must be a bool, got: %s", v)
+	if v, value, ok := decoded("store"); ok {
+		if _, isBool := parameterBool(value); !isBool {
+			fail("store", v, `must be true or false, or the string "true" or "false"`)
 		}
 	}
-	if v, ok := knownAttr(params, "caching_expire_time"); ok {
-		n, isNumber := v.(basetypes.NumberValue)
-		if !isNumber || !n.ValueBigFloat().IsInt() || n.ValueBigFloat().Cmp(big.NewFloat(1)) < 0 ||
-			n.ValueBigFloat().Cmp(big.NewFloat(maxCachingExpireSeconds)) > 0 {
-			fail("caching_expire_time", "must be a whole number of seconds from 1 to %d, got: %s", maxCachingExpireSeconds, v)
+	if v, value, ok := decoded("caching_expire_time"); ok {
+		n, isNumber := parameterNumber(value)
+		if s, isString := value.(string); isString {
+			_, err := strconv.ParseInt(s, 10, 64) // a string holds digits, as an integer parser reads them
+			isNumber = isNumber && err == nil
+		}
+		if !isNumber || !n.IsInt() || n.Sign() < 0 || n.Cmp(big.NewFloat(maxCachingExpireSeconds)) > 0 {
+			fail("caching_expire_time", v, `must be a whole number of seconds from 0 to %d (the documented maximum), or a string holding one such as "3600"`,
+				maxCachingExpireSeconds)
 		}
 	}
+}
+
+// jsonText prints a decoded JSON value as JSON, as the framework prints a
+// value in its diagnostics ("on", 12).
+type jsonText struct{ value any }
+
+func (j jsonText) String() string {
+	raw, err := json.Marshal(j.value)
+	if err != nil {
+		return fmt.Sprint(j.value)
+	}
+	return string(raw)
 }
 
 // objectAttributes returns the attributes of an object or map value.
@@ -125,8 +155,11 @@ func (r *botConfigResource) ValidateConfig(_ context.Context, req resource.Valid
 }
 
 // validateBotSettings checks the API's cross-field rules on the bot
-// settings that coze_bot and coze_bot_config share. A rule whose inputs are
-// not known yet is skipped; the API checks it again.
+// settings that coze_bot and coze_bot_config share. A rule fires only when
+// every value it involves is set and known in the configuration: an
+// attribute left out is not managed (the prompt may be edited in the Coze
+// UI), so it is neither "standard" nor "", and an unknown one is checked by
+// the API at apply.
 //
 // It reads the few values it needs straight from the raw configuration:
 // Config.GetAttribute converts the schema on every call, which made these
@@ -135,32 +168,30 @@ func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse
 	root := rawValue{cfg.Raw}
 	replyMode := root.at("suggest_reply_info", "reply_mode")
 	if replyMode.str() == "customized" {
-		if customized := root.at("suggest_reply_info", "customized_prompt"); customized.IsKnown() && customized.str() == "" {
-			resp.Diagnostics.AddAttributeError(pathCustomizedPrompt, "Missing customized_prompt",
-				"Attribute suggest_reply_info.customized_prompt must be set to a non-empty prompt when suggest_reply_info.reply_mode is \"customized\".")
+		if customized := root.at("suggest_reply_info", "customized_prompt"); customized.present() && customized.str() == "" {
+			resp.Diagnostics.AddAttributeError(pathCustomizedPrompt, "Empty customized_prompt",
+				"Attribute suggest_reply_info.customized_prompt must be a non-empty prompt when suggest_reply_info.reply_mode is \"customized\", got: \"\". "+
+					"Set the prompt, or leave customized_prompt out to keep the one set in the Coze UI.")
 		}
 	}
 
 	promptMode := root.at("prompt_info", "prompt_mode")
-	if promptMode.str() == "prefix" && !root.at("prompt_info", "prompt").IsNull() {
+	if promptMode.str() == "prefix" && root.at("prompt_info", "prompt").present() {
 		resp.Diagnostics.AddAttributeError(pathPrompt, "prompt not allowed in prefix mode",
 			"Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is \"prefix\": put the prompt in "+
 				"prompt_info.prefix_prompt_info.prefix_prompt (cached part) and dynamic_prompt (per-request part).")
 	}
 
 	params := root.at("model_info_config", "parameters")
-	cachingType := params.at("caching", "type").str()
-	if (root.at("model_info_config", "cache_type").str() == "prefix" || cachingType == "enabled") && promptMode.IsKnown() && promptMode.str() != "prefix" {
+	cachingType := cachingTypeOf(params)
+	if (root.at("model_info_config", "cache_type").str() == "prefix" || cachingType == "enabled") && promptMode.present() && promptMode.str() != "prefix" {
 		cause := "model_info_config.cache_type is \"prefix\""
 		if cachingType == "enabled" {
 			cause = "model_info_config.parameters.caching.type is \"enabled\""
 		}
-		got := "<null>" // as the framework prints a null string
-		if !promptMode.IsNull() {
-			got = strconv.Quote(promptMode.str())
-		}
 		resp.Diagnostics.AddAttributeError(pathPromptMode, "Prefix caching needs prompt_mode = \"prefix\"",
-			fmt.Sprintf("Attribute prompt_info.prompt_mode must be \"prefix\" when %s, with the prompt in prompt_info.prefix_prompt_info, got: %s.", cause, got))
+			fmt.Sprintf("Attribute prompt_info.prompt_mode must be \"prefix\" when %s, with the prompt in prompt_info.prefix_prompt_info, got: %s.",
+				cause, strconv.Quote(promptMode.str())))
 	}
 
 	if params.at("thinking_type").str() == "enabled" {
@@ -174,6 +205,18 @@ func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse
 			}
 		}
 	}
+}
+
+// cachingTypeOf reads parameters.caching.type, with caching written as an
+// object or as a string holding one in JSON; "" when it is not known.
+func cachingTypeOf(params rawValue) string {
+	caching := params.at("caching")
+	if s := caching.str(); s != "" {
+		obj, _ := parameterObject(s)
+		t, _ := obj["type"].(string)
+		return t
+	}
+	return caching.at("type").str()
 }
 
 // rawValue navigates a terraform-plugin-go value by attribute or map key.

@@ -55,9 +55,20 @@ func TestAccBotConfig_validationRulesFailAtPlanTime(t *testing.T) {
 		{"reply_mode", `suggest_reply_info = { reply_mode = "on" }`, `Attribute suggest_reply_info.reply_mode value must be one of: ["enable" "disable" "customized"]`},
 		{"thinking_type", `model_info_config = { model_id = "1", parameters = { thinking_type = "deep" } }`, `Attribute model_info_config.parameters.thinking_type must be one of ["enabled", "disabled", "auto"], got: "deep"`},
 		{"caching.type", `model_info_config = { model_id = "1", parameters = { caching = { type = "on" } } }`, `Attribute model_info_config.parameters.caching.type must be one of ["enabled", "disabled"]`},
-		{"caching not an object", `model_info_config = { model_id = "1", parameters = { caching = "on" } }`, `Attribute model_info_config.parameters.caching must be an object`},
-		{"caching_expire_time", `model_info_config = { model_id = "1", parameters = { caching_expire_time = 259201 } }`, "Attribute model_info_config.parameters.caching_expire_time must be a whole number of seconds from 1 to 259200, got: 259201"},
-		{"store", `model_info_config = { model_id = "1", parameters = { store = "yes" } }`, "Attribute model_info_config.parameters.store must be a bool"},
+		{"caching not an object", `model_info_config = { model_id = "1", parameters = { caching = "on" } }`,
+			`Attribute model_info_config.parameters.caching must be an object such as { type = "enabled" }, or a string holding one in JSON such as "{\"type\":\"enabled\"}", got: "on"`},
+		{"caching string of an array", `model_info_config = { model_id = "1", parameters = { caching = "[1]" } }`, `Attribute model_info_config.parameters.caching must be an object`},
+		{"caching string of a bad type", `model_info_config = { model_id = "1", parameters = { caching = "{\"type\":\"on\"}" } }`,
+			`Attribute model_info_config.parameters.caching.type must be one of ["enabled", "disabled"], got: "on"`},
+		{"caching_expire_time", `model_info_config = { model_id = "1", parameters = { caching_expire_time = 259201 } }`,
+			`Attribute model_info_config.parameters.caching_expire_time must be a whole number of seconds from 0 to 259200 (the documented maximum), or a string holding one such as "3600", got: 259201`},
+		{"caching_expire_time string above the maximum", `model_info_config = { model_id = "1", parameters = { caching_expire_time = "259201" } }`,
+			`Attribute model_info_config.parameters.caching_expire_time must be a whole number of seconds from 0 to 259200 (the documented maximum), or a string holding one such as "3600", got: "259201"`},
+		{"caching_expire_time negative", `model_info_config = { model_id = "1", parameters = { caching_expire_time = -1 } }`, "caching_expire_time must be a whole number of seconds from 0 to 259200"},
+		{"caching_expire_time fraction", `model_info_config = { model_id = "1", parameters = { caching_expire_time = "1.5" } }`, `caching_expire_time must be a whole number of seconds from 0 to 259200 (the documented maximum), or a string holding one such as "3600", got: "1.5"`},
+		{"caching_expire_time words", `model_info_config = { model_id = "1", parameters = { caching_expire_time = "an hour" } }`, `got: "an hour"`},
+		{"store", `model_info_config = { model_id = "1", parameters = { store = "yes" } }`, `Attribute model_info_config.parameters.store must be true or false, or the string "true" or "false", got: "yes"`},
+		{"store number", `model_info_config = { model_id = "1", parameters = { store = 1 } }`, `Attribute model_info_config.parameters.store must be true or false, or the string "true" or "false", got: 1`},
 		{"parameters not an object", `model_info_config = { model_id = "1", parameters = "thinking" }`, "Attribute model_info_config.parameters must be an object"},
 		{"top_p", `model_info_config = { model_id = "1", top_p = 1.5 }`, "Attribute model_info_config.top_p value must be between 0.000000 and 1.000000, got: 1.500000"},
 		{"top_k", `model_info_config = { model_id = "1", top_k = -1 }`, "Attribute model_info_config.top_k value must be at least 0, got: -1"},
@@ -76,17 +87,21 @@ func TestAccBotConfig_validationRulesFailAtPlanTime(t *testing.T) {
 		{"workflow id digits", `workflow_id_list = { ids = [{ id = "w" }] }`, "Attribute workflow_id_list.ids[0].id must be a decimal id"},
 		{"model_id digits", `model_info_config = { model_id = "doubao" }`, "Attribute model_info_config.model_id must be a decimal id"},
 		{"icon_file_id digits", `icon_file_id = "icon.png"`, "Attribute icon_file_id must be a decimal id"},
-		{"customized needs a prompt", `suggest_reply_info = { reply_mode = "customized" }`,
-			`Attribute suggest_reply_info.customized_prompt must be set to a non-empty prompt when suggest_reply_info.reply_mode is "customized"`},
 		{"customized needs a non-empty prompt", `suggest_reply_info = { reply_mode = "customized", customized_prompt = "" }`,
-			`Attribute suggest_reply_info.customized_prompt must be set`},
+			`Attribute suggest_reply_info.customized_prompt must be a non-empty prompt when suggest_reply_info.reply_mode is "customized", got: ""`},
 		{"no prompt in prefix mode", `prompt_info = { prompt_mode = "prefix", prompt = "x" }`,
 			`Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is "prefix"`},
-		{"cache_type prefix needs prefix mode", `model_info_config = { model_id = "1", cache_type = "prefix" }`,
+		{"cache_type prefix needs prefix mode", `
+  prompt_info = { prompt_mode = "standard" }
+  model_info_config = { model_id = "1", cache_type = "prefix" }`,
 			`Attribute prompt_info.prompt_mode must be "prefix" when model_info_config.cache_type is "prefix"`},
 		{"caching enabled needs prefix mode", `
   prompt_info = { prompt_mode = "standard" }
   model_info_config = { model_id = "1", api_mode = "responses_api", parameters = { caching = { type = "enabled" } } }`,
+			`Attribute prompt_info.prompt_mode must be "prefix" when model_info_config.parameters.caching.type is "enabled", with the prompt in prompt_info.prefix_prompt_info, got: "standard"`},
+		{"caching enabled as a JSON string needs prefix mode", `
+  prompt_info = { prompt_mode = "standard" }
+  model_info_config = { model_id = "1", api_mode = "responses_api", parameters = { caching = "{\"type\":\"enabled\"}" } }`,
 			`Attribute prompt_info.prompt_mode must be "prefix" when model_info_config.parameters.caching.type is "enabled"`},
 		{"thinking with plugins", `
   plugin_id_list = { id_list = [{ plugin_id = "1", api_id = "2" }] }
@@ -221,5 +236,42 @@ func TestRawValueNavigation(t *testing.T) {
 	}
 	if n := root.at("prompt_info", "prompt").length(); n != 0 {
 		t.Errorf("a null value has length 0, got %d", n)
+	}
+}
+
+// A cross-field rule fires only when every value it involves is set and
+// known: an attribute left out of the configuration is not managed (here the
+// prompt and the suggestion prompt are edited in the Coze UI), so it is
+// neither "standard" nor "". The API, which sees the whole bot, accepts these.
+func TestAccBotConfig_crossFieldRulesSkipUnmanagedAttributes(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{}, botID)
+	env.mock.EditDraft(botID, func(d map[string]any) {
+		d["prompt_info"] = map[string]any{"prompt_mode": "prefix", "prefix_prompt_info": map[string]any{"prefix_prompt": "set in the UI"}}
+		d["suggest_reply_info"] = map[string]any{"customized_prompt": "set in the UI"}
+	})
+	cases := []string{
+		`model_info_config = { model_id = "1706077826", cache_type = "prefix" }`,
+		`model_info_config = { model_id = "1706077826", api_mode = "responses_api", parameters = { caching = { type = "enabled" }, store = true } }`,
+		`
+  prompt_info       = { prefix_prompt_info = { prefix_prompt = "rules" } }
+  model_info_config = { model_id = "1706077826", api_mode = "responses_api", parameters = { caching = "{\"type\":\"enabled\"}" } }`,
+		`suggest_reply_info = { reply_mode = "customized" }`,
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for i, attrs := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: env.config(fmt.Sprintf(`
+resource "coze_bot_config" "u" {
+  bot_id = "7342866800001"
+  %s
+}`, attrs)),
+			Check: env.checkUpdates(i + 1),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	draft, _ := env.mock.Draft(botID)
+	if got := draft["suggest_reply_info"]; fmt.Sprint(got) != "map[customized_prompt:set in the UI reply_mode:customized]" {
+		t.Errorf("suggest_reply_info = %v, want customized with the prompt set in the UI", got)
 	}
 }

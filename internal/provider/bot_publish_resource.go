@@ -56,7 +56,10 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "Publishes a bot's draft with `POST /v1/bot/publish` to one or more channels (connectors). " +
 			"Changing `connector_ids`, `connectors` or `triggers` publishes again, in place; a connector removed from " +
 			"`connector_ids` is unpublished. Destroying the resource unpublishes the bot from every connector with " +
-			"`POST /v1/bots/{bot_id}/unpublish`.",
+			"`POST /v1/bots/{bot_id}/unpublish`.\n\n" +
+			"A refresh that finds the bot unpublished (4015) or unreadable (4006, 4200) removes the resource from the state " +
+			"with a warning, and the next apply publishes again: that creates nothing, and fails with the same error while " +
+			"the token cannot see the bot. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -217,15 +220,16 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	bot, err := client.GetBot(ctx, state.BotID.ValueString(), true)
+	// Dropping is safe on an ambiguous 4006/4200: the next apply only
+	// publishes, which creates nothing and fails alike while the bot is unreadable.
 	if coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI) {
-		resp.Diagnostics.AddWarning("Coze bot is no longer published",
-			fmt.Sprintf("Bot %s is not published any more (%v). It was removed from the state; the next apply publishes it again.", state.BotID.ValueString(), err))
+		addRemovedFromStateWarning(&resp.Diagnostics, "Published version of Coze bot", state.BotID.ValueString(), err,
+			"The next apply publishes the bot again.")
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		summary, detail := describeAPIError("read the published version of Coze bot "+state.BotID.ValueString(), client.BaseURL(), err)
-		resp.Diagnostics.AddError(summary, detail)
+		addAPIError(&resp.Diagnostics, client, "read the published version of Coze bot "+state.BotID.ValueString(), err)
 		return
 	}
 	if bot.Version != "" {

@@ -71,7 +71,13 @@ var botSchema = sync.OnceValue(func() schema.Schema {
 		MarkdownDescription: "Creates a Coze bot (智能体) with `POST /v1/bot/create` and manages its settings through the update " +
 			"API, like `coze_bot_config`. The bot is created as an unpublished draft; publish it with `coze_bot_publish`.\n\n" +
 			"`knowledge` is not accepted by the create API: when it is set, the create is followed by an update. " +
-			"Coze has no API to delete a bot: destroying this resource only removes it from the Terraform state.",
+			"Coze has no API to delete a bot: destroying this resource only removes it from the Terraform state.\n\n" +
+			"For the same reason a bot is never dropped from the state on an ambiguous answer. When a refresh gets 4006 or 4200 " +
+			"from the read API (\"wrong id, deleted, or no permission\"), the provider reads the workspace's bot list " +
+			"(`GET /v1/bots`, which needs the `listBot` permission): if the bot is still listed, or the list cannot be read, " +
+			"the refresh fails with the API's code, msg and logid and the state is kept, so that no second bot is created; " +
+			"only a bot the list does not show either is removed from the state, with a warning, and created again by the " +
+			"next apply. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
 		Attributes: attrs,
 	}
 })
@@ -163,7 +169,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 const privateKeyKnowledgeUnbound = "knowledge_unbound"
 
 func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.data, "coze_bot", req, resp)
+	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot", req, resp)
 }
 
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -218,7 +224,8 @@ func updateBot(ctx context.Context, data *providerData, action string, plan, pri
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
 	if err := client.UpdateBot(ctx, body); err != nil {
-		summary, detail := describeAPIError(action+" of Coze bot "+body.BotID, client.BaseURL(), err)
-		diags.AddAttributeError(path.Root("bot_id"), summary, detail)
+		// Not attached to an attribute: the API's errors name no attribute
+		// of the resource, and bot_id is rarely the one at fault.
+		addAPIError(diags, client, action+" of Coze bot "+body.BotID, err)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"sort"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -230,30 +230,179 @@ func jsonEqual(a, b any) bool {
 	}
 }
 
-// overlayManaged keeps only the parts of remote that the prior value
-// manages: the keys of prior objects, recursively. Keys the API adds are
-// ignored; a key the API no longer returns keeps its prior value.
-func overlayManaged(prior, remote any) any {
-	priorObj, ok := prior.(map[string]any)
-	if !ok {
-		return remote
-	}
-	remoteObj, ok := remote.(map[string]any)
-	if !ok {
-		return remote
-	}
-	out := make(map[string]any, len(priorObj))
-	keys := make([]string, 0, len(priorObj))
-	for key := range priorObj {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		if remoteValue, ok := remoteObj[key]; ok && remoteValue != nil {
-			out[key] = overlayManaged(priorObj[key], remoteValue)
-		} else {
-			out[key] = priorObj[key]
+// Model parameters have two typings. Coze's update and retrieve docs give
+// each documented key its own type (store a bool, caching_expire_time an
+// integer, caching an object); Coze's OpenAPI spec and both official SDKs
+// (coze-go, coze-py) type parameters as a map of strings, so the API may
+// answer "true", "3600" and "{\"type\":\"enabled\"}" for what was sent as
+// true, 3600 and an object. The helpers below read a decoded JSON value in
+// either typing, and refreshJSON compares by meaning.
+
+// parameterBool reads true/false or "true"/"false".
+func parameterBool(v any) (value, ok bool) {
+	switch val := v.(type) {
+	case bool:
+		return val, true
+	case string:
+		switch val {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
 		}
 	}
-	return out
+	return false, false
+}
+
+// parameterNumber reads a JSON number or a string holding one, exactly.
+func parameterNumber(v any) (*big.Float, bool) {
+	var literal string
+	switch val := v.(type) {
+	case json.Number:
+		literal = string(val)
+	case string:
+		literal = val
+	default:
+		return nil, false
+	}
+	if literal == "" || !json.Valid([]byte(literal)) {
+		return nil, false // only JSON number syntax: no "0x10", "Inf" or " 1"
+	}
+	f, _, err := big.ParseFloat(literal, 10, 512, big.ToNearestEven)
+	if err != nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// parameterContainer reads an object or array, or a string holding one in
+// JSON.
+func parameterContainer(v any) (any, bool) {
+	switch val := v.(type) {
+	case map[string]any, []any:
+		return val, true
+	case string:
+		decoded, err := decodeJSON([]byte(val))
+		if err != nil {
+			return nil, false
+		}
+		switch decoded.(type) {
+		case map[string]any, []any:
+			return decoded, true
+		}
+	}
+	return nil, false
+}
+
+// parameterObject reads an object, or a string holding a JSON object.
+func parameterObject(v any) (map[string]any, bool) {
+	c, ok := parameterContainer(v)
+	obj, isObject := c.(map[string]any)
+	return obj, ok && isObject
+}
+
+// refreshJSON merges the API's value of a configured parameter into the
+// state's. When remote means what prior means it returns prior, in the form
+// the user wrote, and same; otherwise remote (drift), in prior's typing
+// where remote can take it, so that the plan shows only the change of
+// meaning. Only the keys of prior's objects are compared: keys the API adds
+// are not managed, and a key it no longer returns keeps its prior value.
+func refreshJSON(prior, remote any) (merged any, same bool) {
+	if remote == nil {
+		return prior, true
+	}
+	switch p := prior.(type) {
+	case map[string]any:
+		r, ok := parameterObject(remote)
+		if !ok {
+			return remote, false
+		}
+		out := make(map[string]any, len(p))
+		same = true
+		for key, value := range p {
+			var s bool
+			out[key], s = refreshJSON(value, r[key])
+			same = same && s
+		}
+		if same {
+			return prior, true
+		}
+		return out, false
+	case []any:
+		c, _ := parameterContainer(remote)
+		r, ok := c.([]any)
+		if !ok || len(r) != len(p) {
+			if ok {
+				return r, false
+			}
+			return remote, false
+		}
+		out := make([]any, len(p))
+		same = true
+		for i := range p {
+			var s bool
+			out[i], s = refreshJSON(p[i], r[i])
+			same = same && s
+		}
+		if same {
+			return prior, true
+		}
+		return out, false
+	case bool:
+		if b, ok := parameterBool(remote); ok {
+			return b, b == p
+		}
+	case json.Number:
+		x, okX := parameterNumber(p)
+		if y, okY := parameterNumber(remote); okX && okY {
+			if x.Cmp(y) == 0 {
+				return prior, true
+			}
+			return bigFloatToJSONNumber(y), false
+		}
+	case string:
+		return refreshString(p, remote)
+	}
+	return remote, jsonEqual(prior, remote)
+}
+
+// refreshString is refreshJSON for a value the user wrote as a string: it
+// may stand for a bool, a number or a JSON object or array.
+func refreshString(prior string, remote any) (any, bool) {
+	if r, isString := remote.(string); isString && r == prior {
+		return prior, true
+	}
+	if pc, ok := parameterContainer(prior); ok {
+		if rc, ok := parameterContainer(remote); ok {
+			merged, same := refreshJSON(pc, rc)
+			if same {
+				return prior, true
+			}
+			raw, err := json.Marshal(merged)
+			if err != nil {
+				return remote, false
+			}
+			return string(raw), false
+		}
+	}
+	switch r := remote.(type) {
+	case bool:
+		if b, ok := parameterBool(prior); ok && b == r {
+			return prior, true
+		}
+		return strconv.FormatBool(r), false
+	case json.Number:
+		x, okX := parameterNumber(prior)
+		if y, okY := parameterNumber(r); okX && okY && x.Cmp(y) == 0 {
+			return prior, true
+		}
+		return string(r), false
+	case map[string]any, []any:
+		raw, err := json.Marshal(r)
+		if err != nil {
+			return remote, false
+		}
+		return string(raw), false
+	}
+	return remote, false
 }

@@ -47,7 +47,7 @@ func errorHint(e *coze.APIError, baseURL string) string {
 			baseURL, coze.BaseURLInternational, coze.BaseURLChina)
 	case coze.CodePermissionDenied:
 		return "The token lacks a permission for this call. Bot settings need `edit` (update) and `getMetadata` (read); " +
-			"coze_bot also needs `createBot`, coze_bot_publish `publish` and `disconnectBot`, coze_file `uploadFile`, " +
+			"coze_bot also needs `createBot`, coze_bot_publish `publish` and `disconnectBot`, coze_file `uploadFile` and `retrieveFile`, " +
 			"the coze_bots data source `listBot`. Edit the personal access token in the Coze console."
 	case coze.CodeNotFound, coze.CodeInvalidBot:
 		return fmt.Sprintf("Check bot_id: the bot must exist on %s and belong to a workspace the token can access.", baseURL)

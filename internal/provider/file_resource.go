@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure        = &fileResource{}
 	_ resource.ResourceWithModifyPlan       = &fileResource{}
 	_ resource.ResourceWithConfigValidators = &fileResource{}
+	_ resource.ResourceWithImportState      = &fileResource{}
 )
 
 // NewFileResource is the coze_file resource.
@@ -39,24 +41,29 @@ type fileResource struct {
 }
 
 type fileModel struct {
-	ID            types.String `tfsdk:"id"`
-	Source        types.String `tfsdk:"source"`
-	ContentBase64 types.String `tfsdk:"content_base64"`
-	FileName      types.String `tfsdk:"file_name"`
-	ContentSHA256 types.String `tfsdk:"content_sha256"`
-	Bytes         types.Int64  `tfsdk:"bytes"`
-	CreatedAt     types.Int64  `tfsdk:"created_at"`
+	ID            types.String   `tfsdk:"id"`
+	Source        types.String   `tfsdk:"source"`
+	ContentBase64 types.String   `tfsdk:"content_base64"`
+	FileName      types.String   `tfsdk:"file_name"`
+	ContentSHA256 types.String   `tfsdk:"content_sha256"`
+	Bytes         types.Int64    `tfsdk:"bytes"`
+	CreatedAt     types.Int64    `tfsdk:"created_at"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+func (r *fileResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplaceIf(replaceUnlessImported,
+		"Changing it uploads the file again, except on the first apply after an import.",
+		"Changing it uploads the file again, except on the first apply after an import.")}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Uploads a file with `POST /v1/files/upload`, for example a bot avatar: its `id` goes into " +
 			"`icon_file_id`. Exactly one of `source` (a local path) and `content_base64` (for Terraform Cloud, where no " +
 			"local file exists) is required. A change of the content uploads a new file (the resource is replaced). " +
-			"Coze has no API to read or delete a file: refresh keeps the state, and destroy only removes the resource from " +
-			"it (files used as a bot icon never expire, others expire after 3 months).",
+			"Refresh reads the file with `GET /v1/files/retrieve`: a file the API reports as gone (code 4200; files not " +
+			"used as a bot avatar expire 3 months after upload) is removed from the state with a warning, and the next " +
+			"apply uploads it again; any other error keeps the state. Coze has no API to delete a file: destroy only " +
+			"removes the resource from the state. Import by file id.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -94,6 +101,7 @@ func (r *fileResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Upload time, unix seconds.",
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true}),
 		},
 	}
 }
@@ -162,12 +170,41 @@ func (r *fileResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if plan.FileName.IsUnknown() && !plan.Source.IsNull() && state.FileName.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("file_name"), filepath.Base(plan.Source.ValueString()))...)
 	}
-	if !state.ContentSHA256.IsNull() && state.ContentSHA256.ValueString() != hash {
+	changed := !state.ContentSHA256.IsNull() && state.ContentSHA256.ValueString() != hash
+	if !req.State.Raw.IsNull() && imported(state) {
+		changed = !adoptImported(ctx, req, resp, plan, state, size)
+	}
+	if changed {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("content_sha256"))
 		for _, name := range []string{"id", "bytes", "created_at"} {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknownOf(name))...)
 		}
 	}
+}
+
+// adoptImported decides the first plan after an import: the configured
+// content is taken as the imported file's when the size and the file name
+// match (Coze cannot hash or download an uploaded file, so that is all that
+// can be compared). Otherwise the file is uploaded again, under the
+// configured name.
+func adoptImported(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state fileModel, size int64) bool {
+	diags := &resp.Diagnostics
+	var configName types.String
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("file_name"), &configName)...)
+	name := configName.ValueString()
+	if configName.IsNull() && !plan.Source.IsNull() {
+		name = filepath.Base(plan.Source.ValueString())
+	}
+	if configName.IsUnknown() || (size == state.Bytes.ValueInt64() && name == state.FileName.ValueString()) {
+		return true
+	}
+	if configName.IsNull() {
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("file_name"), name)...)
+	}
+	diags.AddWarning("Imported file differs from the configuration",
+		fmt.Sprintf("Coze file %s is %q, %d bytes; the configuration gives %q, %d bytes. The apply uploads the configured file "+
+			"as a new file, with a new id.", state.ID.ValueString(), state.FileName.ValueString(), state.Bytes.ValueInt64(), name, size))
+	return false
 }
 
 func unknownOf(name string) any {
@@ -193,8 +230,9 @@ func hashContent(open func() (io.ReadCloser, error)) (string, error) {
 func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan fileModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -230,8 +268,76 @@ func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read keeps the state: the API cannot read a file back.
-func (r *fileResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read asks the API whether the file still exists. Only code 4200 (not
+// found) removes it from the state: the next apply uploads it again. Any
+// other failure keeps the state, so that nothing is uploaded twice on an
+// ambiguous answer (a permission missing, the token of another site).
+func (r *fileResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state fileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	file, err := client.RetrieveFile(ctx, id)
+	if apiErr, ok := coze.AsAPIError(err); ok && apiErr.Code == coze.CodeNotFound {
+		addRemovedFromStateWarning(&resp.Diagnostics, "Coze file", id, err,
+			"Files not used as a bot avatar expire 3 months after upload. The next apply uploads the file again.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, client, "read Coze file "+id, err)
+		return
+	}
+	if file.ID == "" {
+		resp.Diagnostics.AddWarning("Coze file details missing",
+			fmt.Sprintf("GET /v1/files/retrieve answered success for file %s without the file's details. The state is kept as it was.", id))
+		return
+	}
+	// An answer that leaves a detail out keeps the state's value. file_name
+	// is only filled in, never changed: the configured name wins.
+	if file.Bytes > 0 {
+		state.Bytes = types.Int64Value(file.Bytes)
+	}
+	if file.CreatedAt > 0 {
+		state.CreatedAt = types.Int64Value(file.CreatedAt)
+	}
+	if state.FileName.IsNull() && file.FileName != "" {
+		state.FileName = types.StringValue(file.FileName)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// ImportState takes a file id; the Read that follows fills file_name,
+// bytes and created_at from the API. The content is not known (Coze offers
+// no download): the first plan adopts the configured content when its size
+// and file name match the imported file, and uploads it again otherwise.
+func (r *fileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !decimalIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Import coze_file by file id, the id that the upload API returned, for example: terraform import coze_file.icon 7369495981102022700. Got: %q", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// imported reports a state that came from an import and has not been
+// applied since: it has no content source (create requires one).
+func imported(state fileModel) bool {
+	return !state.ID.IsNull() && state.Source.IsNull() && state.ContentBase64.IsNull()
+}
+
+// replaceUnlessImported replaces the file when its content source changes,
+// except right after an import, where ModifyPlan decides.
+func replaceUnlessImported(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	var state fileModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.RequiresReplace = !imported(state)
+}
 
 // Update only runs for changes that need no upload (none today: every
 // input replaces the resource), so the plan becomes the state.

@@ -336,7 +336,7 @@ func (m *knowledgeDocumentModel) localContent() ([]byte, path.Path, error) {
 	return content, at, nil
 }
 
-func sha256Hex(b []byte) string {
+func documentSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -383,7 +383,7 @@ func (r *knowledgeDocumentResource) ModifyPlan(ctx context.Context, req resource
 			resp.Diagnostics.AddAttributeError(at, "Cannot read the document", at.String()+": "+err.Error())
 			return
 		}
-		plan.ContentSHA256 = types.StringValue(sha256Hex(content))
+		plan.ContentSHA256 = types.StringValue(documentSHA256(content))
 		if config.FileType.IsNull() && !plan.Name.IsUnknown() {
 			fileType, err := plan.derivedFileType()
 			if err != nil {
@@ -438,7 +438,7 @@ func (m *knowledgeDocumentModel) createRequest(ctx context.Context) (*coze.Creat
 			diags.AddAttributeError(at, "Cannot read the document", at.String()+": "+err.Error())
 			return nil, diags
 		}
-		if hash := sha256Hex(content); !m.ContentSHA256.IsUnknown() && m.ContentSHA256.ValueString() != hash {
+		if hash := documentSHA256(content); !m.ContentSHA256.IsUnknown() && m.ContentSHA256.ValueString() != hash {
 			diags.AddAttributeError(path.Root("source"), "The document changed since the plan",
 				"The content of the document differs from what was planned (its SHA-256 is now "+hash+"). Plan and apply again.")
 			return nil, diags
@@ -509,8 +509,7 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 						"For large files, raise timeouts.create.", what, id, timeout, detail))
 				return
 			}
-			addAPIError(&resp.Diagnostics, client, "wait for the processing of "+what, err)
-			resp.Diagnostics.AddError("Coze knowledge document not known to be processed", detail)
+			addAPIError(&resp.Diagnostics, client, "wait for the processing of "+what, err, detail)
 			return
 		}
 		if len(last) > 0 {
@@ -523,9 +522,8 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 		detail := fmt.Sprintf("Coze could not process %s (document %s, status %d): %s", what, id, progress.Status, reason)
 		if err := client.DeleteDocuments(ctx, []string{id}); err != nil && !coze.IsNotFound(err) {
 			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-			addAPIError(&resp.Diagnostics, client, "delete the failed document "+id, err)
-			resp.Diagnostics.AddError("Coze knowledge document processing failed", detail+
-				"\n\nDeleting the failed document failed too: it is kept in the state, tainted, and the next apply deletes it.")
+			addAPIError(&resp.Diagnostics, client, "delete the failed document "+id, err, detail,
+				"Deleting the failed document failed too: it is kept in the state, tainted, and the next apply deletes it.")
 			return
 		}
 		resp.Diagnostics.AddError("Coze knowledge document processing failed", detail+

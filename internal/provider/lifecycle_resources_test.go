@@ -407,9 +407,9 @@ data "coze_bots" "all" {
 }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("name"), knownvalue.StringExact("reader")),
-				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("prologue"), knownvalue.StringExact("hello")),
-				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("knowledge").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact("11")),
-				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("plugins").AtSliceIndex(0).AtMapKey("apis").AtSliceIndex(0).AtMapKey("api_id"), knownvalue.StringExact("22")),
+				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("onboarding_info").AtMapKey("prologue"), knownvalue.StringExact("hello")),
+				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("knowledge").AtMapKey("knowledge_infos").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact("11")),
+				statecheck.ExpectKnownValue("data.coze_bot.draft", tfjsonpath.New("plugin_info_list").AtSliceIndex(0).AtMapKey("api_info_list").AtSliceIndex(0).AtMapKey("api_id"), knownvalue.StringExact("22")),
 				statecheck.ExpectKnownValue("data.coze_bot.published", tfjsonpath.New("name"), knownvalue.StringExact("reader")),
 				statecheck.ExpectKnownValue("data.coze_bot.published", tfjsonpath.New("version"), knownvalue.NotNull()),
 				statecheck.ExpectKnownValue("data.coze_bots.all", tfjsonpath.New("total"), knownvalue.Int64Exact(bots)),

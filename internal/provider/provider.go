@@ -1,5 +1,18 @@
-// Package provider is the Terraform side of terraform-provider-coze: the
-// provider block, coze_bot_config and the mapping to the API client.
+// Package provider is the Terraform side of terraform-provider-coze, on
+// terraform-plugin-framework: the provider block (provider.go) and every
+// resource and data source, which map Terraform values to and from the
+// types of the API client, internal/coze.
+//
+// Files are named by resource family, so that each family has one place:
+// bot_*.go, file_*.go, and in the same way knowledge_*.go and
+// workspace_*.go. A resource is <family>_resource.go or
+// <family>_<thing>_resource.go, a data source ..._data_source.go, with its
+// tests beside it; a large resource splits by concern (bot_config_schema.go,
+// _mapping.go, _refresh.go, _validate.go). Every resource embeds
+// resourceBase and every data source dataSourceBase (base.go). What all
+// families share is in files without a family prefix: base.go, errors.go,
+// logging.go, dynamic_json.go. DESIGN.md says why; CONTRIBUTING.md how to
+// add a resource.
 package provider
 
 import (

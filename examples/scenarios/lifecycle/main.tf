@@ -102,5 +102,5 @@ output "knowledge_base_id" {
 }
 
 output "published_prologue" {
-  value = data.coze_bot.published.prologue
+  value = data.coze_bot.published.onboarding_info.prologue
 }
