@@ -27,7 +27,7 @@ plan_exit_code() { # plan -detailed-exitcode: 0 empty, 2 changes
 
 echo "==> Knowledge: terraform apply of examples/scenarios/knowledge (2 files, 1 web page, bound to the bot)"
 tf apply -auto-approve | grep -E 'Creat|Still|Apply complete|Error' || true
-"$TERRAFORM" state list | grep -q coze_bot_config.support || { echo "FAIL: knowledge apply failed"; exit 1; }
+"$TERRAFORM" state list | grep coze_bot_config.support >/dev/null || { echo "FAIL: knowledge apply failed"; exit 1; }
 "$TERRAFORM" output -no-color
 
 echo "==> Knowledge: a second plan (must be empty)"

@@ -49,7 +49,7 @@ cd "$DEMO/work"
 
 echo "==> terraform apply (dev_overrides: no terraform init needed)"
 "$TERRAFORM" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e '^Warning: Provider development overrides' -e 'coze-terraform/coze in' || true
-"$TERRAFORM" state list | grep -q coze_bot_publish.chef || { echo "apply failed"; exit 1; }
+"$TERRAFORM" state list | grep coze_bot_publish.chef >/dev/null || { echo "apply failed"; exit 1; } # not grep -q: under pipefail, terraform would die of SIGPIPE
 
 echo "==> terraform state list"
 "$TERRAFORM" state list
