@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
 	users := fs.String("users", "", "comma-separated Coze user ids that exist (can be added to workspaces), besides the token's user "+mockcoze.OwnerUserID)
 	workflows := fs.String("workflows", "", "comma-separated workflows (name or name:chatflow) every workspace created through the API starts with")
+	documentPolls := fs.Int("document-polls", mockcoze.DefaultDocumentPolls, "progress polls that answer \"processing\" before a new knowledge document is done")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	logger := log.New(stderr, "coze-mock: ", log.LstdFlags)
 	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, Logf: logger.Printf})
+	srv.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: *documentPolls})
 	var seeded []string
 	for _, id := range strings.Split(*bots, ",") {
 		if id = strings.TrimSpace(id); id == "" {

@@ -165,21 +165,46 @@ type envelope struct {
 
 type attemptsKey struct{}
 
+// callOption adjusts one API call; most calls need none.
+type callOption func(*callSettings)
+
+type callSettings struct {
+	header http.Header
+	// payloadBesideCode: the response carries its payload next to code and
+	// msg (the /open_api/knowledge/document/* endpoints), not under data.
+	payloadBesideCode bool
+}
+
+// withHeader sets a request header.
+func withHeader(key, value string) callOption {
+	return func(s *callSettings) { s.header.Set(key, value) }
+}
+
+// withPayloadBesideCode decodes out from the whole response body instead of
+// from its data field.
+func withPayloadBesideCode() callOption {
+	return func(s *callSettings) { s.payloadBesideCode = true }
+}
+
 // do sends one JSON API call, with retries, and decodes data into out (if not nil).
-func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any) error {
+func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any, opts ...callOption) error {
 	if body == nil {
-		return c.send(ctx, op, method, path, query, nil, "", "", out)
+		return c.send(ctx, op, method, path, query, nil, "", "", out, opts...)
 	}
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("%s: encoding request: %w", op, err)
 	}
-	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out)
+	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out, opts...)
 }
 
 // send sends one API call with any body retryablehttp can rewind ([]byte or
 // a ReaderFunc); logBody is what TRACE logs show of it.
-func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any) error {
+func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
+	settings := callSettings{header: http.Header{}}
+	for _, opt := range opts {
+		opt(&settings)
+	}
 	endpoint := c.baseURL.JoinPath(path)
 	endpoint.RawQuery = query.Encode()
 
@@ -196,6 +221,9 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
+	}
+	for key, values := range settings.header {
+		req.Header[key] = values
 	}
 
 	start := time.Now()
@@ -231,7 +259,16 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		decoded = &decodedBody{}
 		decoded.env, decoded.decodeErr = decodeEnvelope(raw)
 	}
-	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
+	dataOut := out
+	if settings.payloadBesideCode {
+		dataOut = nil
+	}
+	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, dataOut, fields)
+	if err == nil && settings.payloadBesideCode && out != nil {
+		if err = json.Unmarshal(raw, out); err != nil {
+			err = fmt.Errorf("%s: decoding response (logid %s): %w", op, fields["logid"], err)
+		}
+	}
 	c.debug(ctx, "Coze API response", fields)
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {

@@ -233,6 +233,7 @@ type Server struct {
 	bodyGrace time.Duration
 	bodyRate  int64
 	ws        *workspaceState // workspaces, members and workflows (workspace.go), made on first use
+	knowledge knowledgeStore
 }
 
 // bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
@@ -479,6 +480,9 @@ type reply struct {
 	allow      string
 	echo       string // Options.EchoAuthorization: the request's Authorization header
 	dropped    bool   // the client went away during a fault's delay: nothing is written
+	// besideCode is the payload of endpoints that answer it next to code and msg, not
+	// under data (the /open_api/knowledge/document/* endpoints).
+	besideCode map[string]any
 }
 
 type envelope struct {
@@ -687,6 +691,8 @@ func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Re
 		method, handle = http.MethodPost, func() reply {
 			return s.handleUpload(r.Header.Get("Content-Type"), len(body) == 0, stream)
 		}
+	case isKnowledgePath(path):
+		method, handle = s.knowledgeRoute(r, body)
 	case underBots && botID != "" && !hasSub:
 		method, handle = http.MethodGet, func() reply { return s.handleRetrieve(botID, r.URL.Query()) }
 	case underBots && botID != "" && hasSub && sub == "unpublish":
@@ -739,7 +745,11 @@ func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}); err != nil {
+	var body any = envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}
+	if rep.besideCode != nil {
+		body = withEnvelope(rep.besideCode, rep.code, rep.msg, detail{LogID: logid, RequestAuthorization: rep.echo})
+	}
+	if err := enc.Encode(body); err != nil {
 		buf.Reset()
 		fmt.Fprintf(&buf, `{"code":5000,"msg":%q,"detail":{"logid":%q}}`, "mock encoding error: "+err.Error(), logid)
 		rep.status = http.StatusInternalServerError

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,7 +37,7 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	if apiErr.Attempts > 1 {
 		fmt.Fprintf(&b, "\n  attempts: %d", apiErr.Attempts)
 	}
-	if hint := errorHint(apiErr, baseURL); hint != "" {
+	if hint := cmp.Or(knowledgeErrorHint(operation, apiErr), errorHint(apiErr, baseURL)); hint != "" {
 		b.WriteString("\n\n" + hint)
 	}
 	return summary, b.String()

@@ -317,9 +317,17 @@ func (requestRateValidator) ValidateNumber(_ context.Context, req validator.Numb
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource, NewWorkspaceResource, NewWorkspaceMemberResource}
+	return []func() resource.Resource{
+		NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource,
+		NewKnowledgeBaseResource, NewKnowledgeDocumentResource,
+		NewWorkspaceResource, NewWorkspaceMemberResource,
+	}
 }
 
 func (p *cozeProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource, NewWorkspacesDataSource, NewWorkspaceMembersDataSource, NewWorkflowsDataSource}
+	return []func() datasource.DataSource{
+		NewBotDataSource, NewBotsDataSource,
+		NewKnowledgeBasesDataSource,
+		NewWorkspacesDataSource, NewWorkspaceMembersDataSource, NewWorkflowsDataSource,
+	}
 }
