@@ -8,7 +8,8 @@
 // workspace_*.go. A resource is <family>_resource.go or
 // <family>_<thing>_resource.go, a data source ..._data_source.go, with its
 // tests beside it; a large resource splits by concern (bot_config_schema.go,
-// _mapping.go, _refresh.go, _validate.go). Every resource embeds
+// _mapping.go, _refresh.go, _validate.go, and _accessors.go, generated from
+// the schema). Every resource embeds
 // resourceBase and every data source dataSourceBase (base.go). What all
 // families share is in files without a family prefix: base.go, errors.go,
 // logging.go, dynamic_json.go. DESIGN.md says why; CONTRIBUTING.md how to
