@@ -147,6 +147,12 @@ type Options struct {
 	// (token included) in detail.request_authorization, like a debugging gateway: a test
 	// of the client's log masking. Never set it outside tests.
 	EchoAuthorization bool
+	// OAuthApp, when set, serves the token API of this service app (oauth.go): its access
+	// tokens are accepted on every endpoint, besides Token.
+	OAuthApp *OAuthApp
+	// RefusePersonalTokens refuses Token (code 4100), so that only a service app's access
+	// tokens authenticate: proof that a run used the app.
+	RefusePersonalTokens bool
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -211,6 +217,8 @@ type Server struct {
 	maxUpload int64
 	pageTotal bool
 	echoAuth  bool
+	refusePAT bool
+	oauth     *oauthState // nil without Options.OAuthApp
 	logf      func(format string, args ...any)
 	logSeed   uint64
 	logSeq    atomic.Uint64
@@ -283,6 +291,8 @@ func New(opts Options) *Server {
 		nextFileID: firstFileID,
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
+		refusePAT:  opts.RefusePersonalTokens,
+		oauth:      newOAuthState(opts.OAuthApp),
 
 		maxLogged:   cmp.Or(max(opts.MaxLoggedRequests, 0), DefaultMaxLoggedRequests),
 		maxLogBytes: cmp.Or(max(opts.MaxLoggedBytes, 0), DefaultMaxLoggedBytes),
@@ -475,6 +485,7 @@ type reply struct {
 	msg        string
 	data       any
 	rawHTML    string
+	rawJSON    any // the whole body, not in the envelope (the token API's answers)
 	retryAfter string
 	allow      string
 	echo       string // Options.EchoAuthorization: the request's Authorization header
@@ -515,8 +526,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	drainable := r.ContentLength >= 0 && r.ContentLength <= limit+maxDrainBytes
 	s.setBodyDeadline(w, r, limit, drainable)
-	// Nothing is read of a request without the token: it is answered 401 below.
-	authorized := s.authorized(r.Header.Get("Authorization"))
+	// Nothing is read of a request without the token: it is answered 401 below. The token
+	// API authenticates with a JWT in its place.
+	authorized := s.isTokenExchange(r.URL.Path) || s.authorized(r.Header.Get("Authorization"))
 	var (
 		body    []byte
 		readErr error
@@ -662,7 +674,11 @@ func faultReply(f *Fault) reply {
 // route authorizes and dispatches a request. body is the whole body, except for an
 // upload (POST /v1/files/upload), where it is the first bytes and stream the whole body.
 func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Reader) reply {
+	if s.isTokenExchange(r.URL.Path) {
+		return s.handleTokenExchange(r, body, readErr)
+	}
 	if !s.authorized(r.Header.Get("Authorization")) {
+		s.oauth.noteRefusal(r.Header.Get("Authorization"))
 		return fail(http.StatusUnauthorized, codeAuth, "authentication is invalid")
 	}
 	path := r.URL.Path
@@ -715,7 +731,10 @@ func (s *Server) authorized(h string) bool {
 	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
+	if s.oauth.acceptsToken(tok) {
+		return true
+	}
+	return !s.refusePAT && subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
 }
 
 func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
@@ -739,7 +758,11 @@ func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}); err != nil {
+	var answer any = envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}
+	if rep.rawJSON != nil {
+		answer = rep.rawJSON
+	}
+	if err := enc.Encode(answer); err != nil {
 		buf.Reset()
 		fmt.Fprintf(&buf, `{"code":5000,"msg":%q,"detail":{"logid":%q}}`, "mock encoding error: "+err.Error(), logid)
 		rep.status = http.StatusInternalServerError
