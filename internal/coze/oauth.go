@@ -446,6 +446,9 @@ func (s *jwtTokenSource) post(req *retryablehttp.Request, fail *TokenExchangeErr
 	fail.HTTPStatus, fail.LogID = resp.StatusCode, resp.Header.Get("X-Tt-Logid")
 	fields["http_status"], fields["logid"] = resp.StatusCode, fail.LogID
 	raw, err := io.ReadAll(resp.Body)
+	if decoded, ok := resp.Body.(*decodedBody); ok && decoded.readErr != nil { // read by checkRetry
+		err = decoded.readErr
+	}
 	if err != nil {
 		fail.Err = fmt.Errorf("reading the answer: %w", err)
 		return "", fail
