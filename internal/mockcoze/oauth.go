@@ -55,6 +55,9 @@ type OAuthApp struct {
 	AccountID string
 	// Name is the app's name in error messages; "" means "terraform".
 	Name string
+	// ExchangeDelay makes each exchange take this long, a slow token API behind which
+	// calls pile up (see MaxConcurrentExchanges).
+	ExchangeDelay time.Duration
 }
 
 type oauthState struct {
@@ -168,6 +171,9 @@ func (s *Server) handleTokenExchange(r *http.Request, body []byte, readErr error
 		o.mu.Unlock()
 	}()
 
+	if o.app.ExchangeDelay > 0 && !sleepCtx(r.Context(), o.app.ExchangeDelay) {
+		return reply{dropped: true}
+	}
 	if r.Method != http.MethodPost {
 		rep := oauthError(http.StatusMethodNotAllowed, "invalid_request", "invalid request: method "+r.Method)
 		rep.allow = http.MethodPost
