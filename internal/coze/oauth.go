@@ -507,10 +507,11 @@ func (s *jwtTokenSource) post(req *retryablehttp.Request, fail *TokenExchangeErr
 // the duration asked for. Coze's docs, OpenAPI spec and SDKs read
 // expires_in as the Unix time the token expires; OAuth 2.0 (RFC 6749) reads
 // it as seconds from now. A value below 10^9 (before September 2001) can
-// only be the latter. A Unix time is measured against the answer's Date
-// header, so that a skewed local clock does not matter; Date counts whole
-// seconds, so one more second is taken off. Without expires_in, Coze's
-// documented default (15 minutes) or the duration asked, if shorter.
+// only be the latter. A Unix time is measured by the local clock when it
+// agrees with the answer's Date header (within maxClockSkew), and otherwise
+// against Date, so that a skewed local clock does not matter; Date counts
+// whole seconds, so then one more second is taken off. Without expires_in,
+// Coze's documented default (15 minutes) or the duration asked, if shorter.
 func tokenLifetime(expiresIn json.RawMessage, date string, received time.Time, asked time.Duration) (time.Duration, error) {
 	text := strings.Trim(string(expiresIn), `"`)
 	if text == "" || text == "null" {
@@ -530,10 +531,17 @@ func tokenLifetime(expiresIn json.RawMessage, date string, received time.Time, a
 	}
 	expires := time.Unix(n, 0)
 	if serverNow, err := http.ParseTime(date); err == nil {
-		return max(0, expires.Sub(serverNow)-time.Second), nil
+		if skew := serverNow.Sub(received); skew < -maxClockSkew || skew > maxClockSkew {
+			return max(0, expires.Sub(serverNow)-time.Second), nil
+		}
 	}
 	return max(0, expires.Sub(received)), nil
 }
+
+// maxClockSkew is how far the local clock may be from the server's Date
+// for tokenLifetime to trust it: Date's whole seconds and the time the
+// answer took. The renewal margin (a quarter of the lifetime) covers it.
+const maxClockSkew = 2 * time.Second
 
 // renewalMargin is how long before its expiry a token is renewed: a quarter
 // of its lifetime, at most 5 minutes, so that a call never starts with a

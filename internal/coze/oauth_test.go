@@ -306,7 +306,9 @@ func TestTokenLifetimeReadsBothMeaningsOfExpiresIn(t *testing.T) {
 		date      string
 		want      time.Duration
 	}{
-		"Unix time, measured by the answer's Date":   {"1800001200", serverDate, 899 * time.Second},
+		"Unix time, measured by the answer's Date": {"1800001200", serverDate, 899 * time.Second},
+		"Unix time, Date agrees with the local clock": {"1800000900", time.Unix(1_800_000_001, 0).UTC().Format(http.TimeFormat),
+			899*time.Second + 500*time.Millisecond},
 		"Unix time without Date, by the local clock": {"1800000900", "", 899*time.Second + 500*time.Millisecond},
 		"Unix time as a string":                      {`"1800000900"`, "", 899*time.Second + 500*time.Millisecond},
 		"seconds from now (RFC 6749)":                {"3600", serverDate, time.Hour},
@@ -530,8 +532,12 @@ func (l *maskingLogger) log(msg string, fields map[string]any) {
 	l.lines = append(l.lines, fmt.Sprint(msg, fields))
 }
 
-func (l *maskingLogger) Debug(_ context.Context, msg string, fields map[string]any) { l.log(msg, fields) }
-func (l *maskingLogger) Trace(_ context.Context, msg string, fields map[string]any) { l.log(msg, fields) }
+func (l *maskingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.log(msg, fields)
+}
+func (l *maskingLogger) Trace(_ context.Context, msg string, fields map[string]any) {
+	l.log(msg, fields)
+}
 
 // The exchange is logged at DEBUG, without the JWT or the token; both are
 // handed to the logger to mask before they are used.

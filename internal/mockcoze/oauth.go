@@ -126,6 +126,13 @@ func (s *Server) RevokeApp() {
 	s.oauth.revoked = true
 }
 
+// AuthorizeApp authorizes the service app again after RevokeApp: its tokens work again.
+func (s *Server) AuthorizeApp() {
+	s.oauth.mu.Lock()
+	defer s.oauth.mu.Unlock()
+	s.oauth.revoked = false
+}
+
 // DisableApp deactivates the service app: the token API answers access_deny.
 func (s *Server) DisableApp() {
 	s.oauth.mu.Lock()
