@@ -9,6 +9,7 @@
 //	GET  /v1/bots?workspace_id=...     list the bots of a space, by publish status
 //	POST /v1/files/upload              upload one file (multipart/form-data), e.g. a bot icon
 //	GET  /v1/files/retrieve?file_id=   read an uploaded file's details
+//	POST /api/permission/oauth2/token  a service app exchanges a JWT for an access token (oauth.go)
 //
 // The acceptance tests run real Terraform against it through net/http/httptest, and
 // cmd/coze-mock serves it on a loopback port for demos.
