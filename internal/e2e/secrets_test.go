@@ -298,6 +298,7 @@ output "names" { value = coze_bot_config.b[*].name }
 	if n := len(mock.RequestsTo("POST", "/v1/bot/update")); n != 30 {
 		t.Errorf("%d updates, want 30", n)
 	}
+	t.Logf("the apply made %d token exchanges; %d requests in all", applyExchanges, len(mock.Requests()))
 	if applyExchanges < 2 {
 		t.Errorf("the apply made %d token exchanges: it did not renew a 2-second token", applyExchanges)
 	}

@@ -117,6 +117,8 @@ func (o *oauthState) noteRefusal(authorization string) {
 	}
 }
 
+// The controls and counters below need Options.OAuthApp.
+
 // RevokeApp withdraws the service app's authorization, as its owner can in the Coze
 // console: every access token, issued before or after, is refused with code 4100, while the
 // token API still issues them.
