@@ -58,10 +58,12 @@ type Logger interface {
 	Trace(ctx context.Context, msg string, fields map[string]any)
 }
 
-// Config configures a Client. Only BaseURL and Token are required.
+// Config configures a Client. BaseURL is required, and either Token or OAuthJWT.
 type Config struct {
-	BaseURL   string
-	Token     string
+	BaseURL string
+	Token   string
+	// OAuthJWT authenticates as a service app instead of with Token (oauth.go).
+	OAuthJWT  *JWTApp
 	UserAgent string
 	// RequestTimeout bounds each attempt; the caller's context bounds the whole call.
 	RequestTimeout time.Duration
@@ -83,7 +85,7 @@ type Config struct {
 // (one connection pool, one rate limiter) serves every resource of a provider.
 type Client struct {
 	baseURL   *url.URL
-	token     string
+	tokens    TokenSource // the bearer token of each call (oauth.go)
 	userAgent string
 	// http is the only way out: every request goes through its http.Client,
 	// which follows no redirect and reads at most MaxResponseBytes of an
@@ -94,12 +96,6 @@ type Client struct {
 
 // NewClient checks cfg and builds a Client.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.Token == "" {
-		return nil, errors.New("coze: missing API token")
-	}
-	if err := CheckToken(cfg.Token); err != nil {
-		return nil, fmt.Errorf("coze: the API token %w", err)
-	}
 	base, err := CheckBaseURL(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil {
 		return nil, fmt.Errorf("coze: the base URL %w", err)
@@ -141,14 +137,18 @@ func NewClient(cfg Config) (*Client, error) {
 	rc.Backoff = backoff
 	rc.RequestLogHook = countAttempt
 	rc.ErrorHandler = giveUp
+	rc.PrepareRetry = prepareRetry
 
-	return &Client{
+	c := &Client{
 		baseURL:   base,
-		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
 		http:      rc,
 		logger:    cfg.Logger,
-	}, nil
+	}
+	if c.tokens, err = newTokenSource(c, cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // BaseURL is the site this client talks to, for error hints.
@@ -198,9 +198,10 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out, opts...)
 }
 
-// send sends one API call with any body retryablehttp can rewind ([]byte or
-// a ReaderFunc); logBody is what TRACE logs show of it.
-func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
+// sendAs sends one API call as token (see send in oauth.go) with any body
+// retryablehttp can rewind ([]byte or a ReaderFunc); logBody is what TRACE
+// logs show of it.
+func (c *Client) sendAs(ctx context.Context, token, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
 	settings := callSettings{header: http.Header{}}
 	for _, opt := range opts {
 		opt(&settings)
@@ -214,7 +215,7 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 	if err != nil {
 		return fmt.Errorf("%s: building request: %w", op, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,16 +25,6 @@ func botResourceSchemas(t *testing.T) map[string]resource.SchemaResponse {
 	return schemas
 }
 
-// attributePath turns a key of refreshRules or importDefaults ("knowledge.dataset_ids")
-// into the path that refreshValue and importView walk to it.
-func attributePath(key string) path.Path {
-	names := strings.Split(key, ".")
-	p := path.Root(names[0])
-	for _, name := range names[1:] {
-		p = p.AtName(name)
-	}
-	return p
-}
 
 // refreshRules and importDefaults are keyed by attribute paths as strings: a
 // misspelt key would silently never apply. Each must name an attribute of
