@@ -25,7 +25,6 @@ func botResourceSchemas(t *testing.T) map[string]resource.SchemaResponse {
 	return schemas
 }
 
-
 // refreshRules and importDefaults are keyed by attribute paths as strings: a
 // misspelt key would silently never apply. Each must name an attribute of
 // both schemas, an import default a value of the attribute's type, and a
