@@ -71,4 +71,5 @@ if [ "$code" -ne 0 ]; then
 fi
 echo "==> Requests the mock received (apply, then the second plan's refresh)"
 grep -E 'POST|GET' "$DEMO/mock.log" || true
+DEMO=$DEMO TERRAFORM=$TERRAFORM bash "$DEMO/../scripts/demo-knowledge.sh"
 echo "==> Demo OK: icon uploaded, bot created, configured, published and read back; the second plan is empty."

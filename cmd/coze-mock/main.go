@@ -3,6 +3,10 @@
 //
 //	go run ./cmd/coze-mock -listen 127.0.0.1:0 -url-file /tmp/coze-mock.url
 //
+// With -oauth-client-id, -oauth-public-key-id and -oauth-public-key-file it also serves the
+// token API of a service app (OAuth JWT), and -refuse-personal-tokens makes the app's access
+// tokens the only way in.
+//
 // It is a test double: it refuses to listen on anything but a loopback address.
 package main
 
@@ -22,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
 )
@@ -47,8 +53,15 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file")
 	pascal := fs.Bool("pascal-onboarding", false, "retrieve returns onboarding_info with PascalCase keys, like the doc's example")
 	users := fs.String("users", "", "comma-separated Coze user ids that exist (can be added to workspaces), besides the token's user "+mockcoze.OwnerUserID)
+	oauthClientID := fs.String("oauth-client-id", "", "serve the token API of a service app (OAuth JWT) with this app id (the JWT's iss)")
+	oauthKid := fs.String("oauth-public-key-id", "", "the service app's public key fingerprint (the JWT's kid)")
+	oauthKeyFile := fs.String("oauth-public-key-file", "", "PEM file of the service app's RSA public key, which verifies its JWTs")
+	oauthLifetime := fs.Duration("oauth-token-lifetime", 0, "cap on the lifetime of the access tokens issued (e.g. 2s); 0 issues what is asked")
+	oauthAccount := fs.String("oauth-account-id", "", "organization id the account token endpoint (/api/permission/oauth2/account/{id}/token) accepts")
+	refusePAT := fs.Bool("refuse-personal-tokens", false, "refuse the -token: only the service app's access tokens authenticate")
 	workflows := fs.String("workflows", "", "comma-separated workflows (name or name:chatflow) every workspace created through the API starts with")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second served (burst of the same size); above it, HTTP 429 with code 4020 and Retry-After: 1, like the API's rate limit. 0: unlimited")
+	documentPolls := fs.Int("document-polls", mockcoze.DefaultDocumentPolls, "progress polls that answer \"processing\" before a new knowledge document is done")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,8 +86,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		tok, tokenSource = mockcoze.DefaultToken, "default "+mockcoze.DefaultToken
 	}
 
+	app, err := oauthApp(*oauthClientID, *oauthKid, *oauthKeyFile, *oauthAccount, *oauthLifetime)
+	if err != nil {
+		return err
+	}
+	if *refusePAT && app == nil {
+		return errors.New("-refuse-personal-tokens needs a service app (-oauth-client-id, -oauth-public-key-id, -oauth-public-key-file)")
+	}
+
 	logger := log.New(stderr, "coze-mock: ", log.LstdFlags)
-	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, RateLimit: *rateLimit, Logf: logger.Printf})
+	srv := mockcoze.New(mockcoze.Options{Token: tok, OnboardingPascalCase: *pascal, RateLimit: *rateLimit, Logf: logger.Printf, OAuthApp: app, RefusePersonalTokens: *refusePAT})
+	srv.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: *documentPolls})
 	var seeded []string
 	for _, id := range strings.Split(*bots, ",") {
 		if id = strings.TrimSpace(id); id == "" {
@@ -108,6 +130,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		limit = fmt.Sprintf("%g per second", *rateLimit)
 	}
 	logger.Printf("listening on %s; bots %v in space %s; token: %s; requests: %s", baseURL, seeded, *space, tokenSource, limit)
+	if app != nil {
+		logger.Printf("service app %s (kid %s): token API at %s/api/permission/oauth2/token; personal token refused: %v",
+			app.ClientID, app.PublicKeyID, baseURL, *refusePAT)
+	}
 
 	// Request headers must arrive within 10 s and an idle keep-alive connection is closed
 	// after 2 minutes. Bodies get their own read deadline from the mock, which grows with
@@ -131,6 +157,28 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// oauthApp is the service app of the -oauth-* flags, or nil when none is set.
+func oauthApp(clientID, kid, keyFile, accountID string, lifetime time.Duration) (*mockcoze.OAuthApp, error) {
+	if clientID == "" && kid == "" && keyFile == "" && accountID == "" && lifetime == 0 {
+		return nil, nil
+	}
+	if clientID == "" || kid == "" || keyFile == "" {
+		return nil, errors.New("a service app needs -oauth-client-id, -oauth-public-key-id and -oauth-public-key-file")
+	}
+	if lifetime < 0 {
+		return nil, fmt.Errorf("-oauth-token-lifetime: %s is negative", lifetime)
+	}
+	pemText, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("-oauth-public-key-file: %w", err)
+	}
+	key, err := jwt.ParseRSAPublicKeyFromPEM(pemText)
+	if err != nil {
+		return nil, fmt.Errorf("-oauth-public-key-file %s: not a PEM RSA public key: %w", keyFile, err)
+	}
+	return &mockcoze.OAuthApp{ClientID: clientID, PublicKeyID: kid, PublicKey: key, AccountID: accountID, TokenLifetime: lifetime}, nil
 }
 
 // seedWorkspaces makes the -users known and the -workflows part of every new workspace.

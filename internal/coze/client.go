@@ -58,10 +58,12 @@ type Logger interface {
 	Trace(ctx context.Context, msg string, fields map[string]any)
 }
 
-// Config configures a Client. Only BaseURL and Token are required.
+// Config configures a Client. BaseURL is required, and either Token or OAuthJWT.
 type Config struct {
-	BaseURL   string
-	Token     string
+	BaseURL string
+	Token   string
+	// OAuthJWT authenticates as a service app instead of with Token (oauth.go).
+	OAuthJWT  *JWTApp
 	UserAgent string
 	// RequestTimeout bounds each attempt; the caller's context bounds the whole call.
 	RequestTimeout time.Duration
@@ -84,7 +86,7 @@ type Config struct {
 // (one connection pool, one rate limiter) serves every resource of a provider.
 type Client struct {
 	baseURL   *url.URL
-	token     string
+	tokens    TokenSource // the bearer token of each call (oauth.go)
 	userAgent string
 	// http is the only way out: every request goes through its http.Client,
 	// which follows no redirect and reads at most MaxResponseBytes of an
@@ -96,12 +98,6 @@ type Client struct {
 
 // NewClient checks cfg and builds a Client.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.Token == "" {
-		return nil, errors.New("coze: missing API token")
-	}
-	if err := CheckToken(cfg.Token); err != nil {
-		return nil, fmt.Errorf("coze: the API token %w", err)
-	}
 	base, err := CheckBaseURL(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil {
 		return nil, fmt.Errorf("coze: the base URL %w", err)
@@ -144,15 +140,19 @@ func NewClient(cfg Config) (*Client, error) {
 	rc.Backoff = backoff
 	rc.RequestLogHook = pacer.beforeAttempt
 	rc.ErrorHandler = giveUp
+	rc.PrepareRetry = prepareRetry
 
-	return &Client{
+	c := &Client{
 		baseURL:   base,
-		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
 		http:      rc,
 		logger:    cfg.Logger,
 		pacer:     pacer,
-	}, nil
+	}
+	if c.tokens, err = newTokenSource(c, cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // BaseURL is the site this client talks to, for error hints.
@@ -169,21 +169,47 @@ type envelope struct {
 
 type attemptsKey struct{}
 
+// callOption adjusts one API call; most calls need none.
+type callOption func(*callSettings)
+
+type callSettings struct {
+	header http.Header
+	// payloadBesideCode: the response carries its payload next to code and
+	// msg (the /open_api/knowledge/document/* endpoints), not under data.
+	payloadBesideCode bool
+}
+
+// withHeader sets a request header.
+func withHeader(key, value string) callOption {
+	return func(s *callSettings) { s.header.Set(key, value) }
+}
+
+// withPayloadBesideCode decodes out from the whole response body instead of
+// from its data field.
+func withPayloadBesideCode() callOption {
+	return func(s *callSettings) { s.payloadBesideCode = true }
+}
+
 // do sends one JSON API call, with retries, and decodes data into out (if not nil).
-func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any) error {
+func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any, opts ...callOption) error {
 	if body == nil {
-		return c.send(ctx, op, method, path, query, nil, "", "", out)
+		return c.send(ctx, op, method, path, query, nil, "", "", out, opts...)
 	}
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("%s: encoding request: %w", op, err)
 	}
-	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out)
+	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out, opts...)
 }
 
-// send sends one API call with any body retryablehttp can rewind ([]byte or
-// a ReaderFunc); logBody is what TRACE logs show of it.
-func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any) error {
+// sendAs sends one API call as token (see send in oauth.go) with any body
+// retryablehttp can rewind ([]byte or a ReaderFunc); logBody is what TRACE
+// logs show of it.
+func (c *Client) sendAs(ctx context.Context, token, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
+	settings := callSettings{header: http.Header{}}
+	for _, opt := range opts {
+		opt(&settings)
+	}
 	endpoint := c.baseURL.JoinPath(path)
 	endpoint.RawQuery = query.Encode()
 
@@ -193,13 +219,16 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 	if err != nil {
 		return fmt.Errorf("%s: building request: %w", op, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
+	}
+	for key, values := range settings.header {
+		req.Header[key] = values
 	}
 
 	start := time.Now()
@@ -235,7 +264,16 @@ func (c *Client) send(ctx context.Context, op, method, path string, query url.Va
 		decoded = &decodedBody{}
 		decoded.env, decoded.decodeErr = decodeEnvelope(raw)
 	}
-	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, out, fields)
+	dataOut := out
+	if settings.payloadBesideCode {
+		dataOut = nil
+	}
+	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, dataOut, fields)
+	if err == nil && settings.payloadBesideCode && out != nil {
+		if err = json.Unmarshal(raw, out); err != nil {
+			err = fmt.Errorf("%s: decoding response (logid %s): %w", op, fields["logid"], err)
+		}
+	}
 	c.debug(ctx, "Coze API response", fields)
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {

@@ -20,18 +20,18 @@ import (
 // redirects, read its huge answers whole, choke on deep JSON, or hide a
 // broken compression behind "not a Coze API response".
 
-// recorder is a server that must never be reached: it counts requests and
+// forbiddenTarget is a server that must never be reached: it counts requests and
 // remembers whether any carried the token or a body.
-type recorder struct {
+type forbiddenTarget struct {
 	*httptest.Server
 	calls     atomic.Int64
 	sawToken  atomic.Bool
 	bodyBytes atomic.Int64
 }
 
-func newRecorder(t *testing.T) *recorder {
+func newForbiddenTarget(t *testing.T) *forbiddenTarget {
 	t.Helper()
-	r := &recorder{}
+	r := &forbiddenTarget{}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.calls.Add(1)
 		if strings.Contains(req.Header.Get("Authorization"), testToken) {
@@ -45,7 +45,7 @@ func newRecorder(t *testing.T) *recorder {
 	return r
 }
 
-func (r *recorder) assertUntouched(t *testing.T) {
+func (r *forbiddenTarget) assertUntouched(t *testing.T) {
 	t.Helper()
 	if n := r.calls.Load(); n != 0 {
 		t.Errorf("the redirect target received %d request(s) (token: %v, body bytes: %d)", n, r.sawToken.Load(), r.bodyBytes.Load())
@@ -72,7 +72,7 @@ func TestRedirectToAnotherPortIsRefused(t *testing.T) {
 	for _, status := range []int{301, 302, 303, 307, 308} {
 		for name, call := range calls {
 			t.Run(fmt.Sprintf("%d %s", status, name), func(t *testing.T) {
-				other := newRecorder(t)
+				other := newForbiddenTarget(t)
 				origin := newAPIServer(t, redirecting(status, other.URL))
 				err := call(newTestClient(t, origin.URL))
 				if err == nil {
@@ -103,7 +103,7 @@ func TestRedirectToAnotherPortIsRefused(t *testing.T) {
 // https to http on the same host is the case that would send the token in
 // clear text: refused like any other.
 func TestRedirectFromHTTPSToHTTPIsRefused(t *testing.T) {
-	other := newRecorder(t)
+	other := newForbiddenTarget(t)
 	origin := httptest.NewTLSServer(redirecting(http.StatusTemporaryRedirect, other.URL))
 	t.Cleanup(origin.Close)
 	c := newTestClient(t, origin.URL, func(cfg *Config) { cfg.Transport = origin.Client().Transport })
@@ -137,7 +137,7 @@ func TestRedirectToTheSameServerIsRefused(t *testing.T) {
 
 // A Location with credentials in it is named without them.
 func TestRedirectErrorNamesURLsWithoutCredentials(t *testing.T) {
-	other := newRecorder(t)
+	other := newForbiddenTarget(t)
 	target := strings.Replace(other.URL, "http://", "http://alice:hunter2@", 1)
 	origin := newAPIServer(t, redirecting(http.StatusFound, target))
 	_, err := newTestClient(t, origin.URL).GetBot(context.Background(), "42", false)

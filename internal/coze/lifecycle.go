@@ -162,8 +162,9 @@ var ErrPaging = errors.New("paging")
 const DefaultListPageSize = 20
 
 // ListAllBots reads every page of GET /v1/bots until a page comes back short
-// or empty (with ConfirmShortPage: until a page is empty or brings no new bot). It does not stop on total: the doc defines total as "the number
-// of bots returned" (this page's count), the SDKs read it as all matching
+// or empty (with ConfirmShortPage: until a page is empty or brings no new
+// bot). It does not stop on total: the doc defines total as "the number of
+// bots returned" (this page's count), the SDKs read it as all matching
 // bots. A bot listed twice (the order shifted between pages) is kept once.
 // It fails after maxPages pages, and when a full page brings no new bot: an
 // API that ignored the page number would otherwise return the first page

@@ -40,6 +40,10 @@ func TestRefusedSettingsAndRedirectsNeverShowSecrets(t *testing.T) {
 			"COZE_API_TOKEN (the environment variable for api_token) contains a newline"},
 		{"a password in base_url", `base_url = "https://alice:` + password + `@api.coze.cn"`, []string{"COZE_API_TOKEN=" + secretToken},
 			"base_url in the provider block must not contain a user name or password"},
+		{"a private key that does not parse, in the provider block",
+			`oauth_jwt = { client_id = "1127900106117", public_key_id = "kid", private_key = "-----BEGIN PRIVATE KEY-----\n` + password +
+				`\n-----END PRIVATE KEY-----\n" }`, nil,
+			"oauth_jwt.private_key in the provider block is not a PEM-encoded private key"},
 		{"a redirect to another port", `base_url = "` + redirecting.URL + `"`, []string{"COZE_API_TOKEN=" + secretToken},
 			"the redirect was not followed"},
 	} {

@@ -9,6 +9,7 @@
 //	GET  /v1/bots?workspace_id=...     list the bots of a space, by publish status
 //	POST /v1/files/upload              upload one file (multipart/form-data), e.g. a bot icon
 //	GET  /v1/files/retrieve?file_id=   read an uploaded file's details
+//	POST /api/permission/oauth2/token  a service app exchanges a JWT for an access token (oauth.go)
 //
 // The acceptance tests run real Terraform against it through net/http/httptest, and
 // cmd/coze-mock serves it on a loopback port for demos.
@@ -152,6 +153,12 @@ type Options struct {
 	// (token included) in detail.request_authorization, like a debugging gateway: a test
 	// of the client's log masking. Never set it outside tests.
 	EchoAuthorization bool
+	// OAuthApp, when set, serves the token API of this service app (oauth.go): its access
+	// tokens are accepted on every endpoint, besides Token.
+	OAuthApp *OAuthApp
+	// RefusePersonalTokens refuses Token (code 4100), so that only a service app's access
+	// tokens authenticate: proof that a run used the app.
+	RefusePersonalTokens bool
 	// Logf, when set, receives one line per request (method, path, HTTP status, code,
 	// logid). The token is never logged.
 	Logf func(format string, args ...any)
@@ -217,6 +224,8 @@ type Server struct {
 	pageTotal bool
 	echoAuth  bool
 	readAPI   bool // Options.PublishedReadNeedsAPIChannel
+	refusePAT bool
+	oauth     *oauthState // nil without Options.OAuthApp
 	logf      func(format string, args ...any)
 	logSeed   uint64
 	logSeq    atomic.Uint64
@@ -239,6 +248,7 @@ type Server struct {
 	bodyGrace time.Duration
 	bodyRate  int64
 	ws        *workspaceState // workspaces, members and workflows (workspace.go), made on first use
+	knowledge knowledgeStore
 }
 
 // bot is the stored state of one bot. draft and published are in the UPDATE-wire shape
@@ -290,6 +300,8 @@ func New(opts Options) *Server {
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
 		readAPI:    opts.PublishedReadNeedsAPIChannel,
+		refusePAT:  opts.RefusePersonalTokens,
+		oauth:      newOAuthState(opts.OAuthApp),
 
 		maxLogged:   cmp.Or(max(opts.MaxLoggedRequests, 0), DefaultMaxLoggedRequests),
 		maxLogBytes: cmp.Or(max(opts.MaxLoggedBytes, 0), DefaultMaxLoggedBytes),
@@ -482,10 +494,14 @@ type reply struct {
 	msg        string
 	data       any
 	rawHTML    string
+	rawJSON    any // the whole body, not in the envelope (the token API's answers)
 	retryAfter string
 	allow      string
 	echo       string // Options.EchoAuthorization: the request's Authorization header
 	dropped    bool   // the client went away during a fault's delay: nothing is written
+	// besideCode is the payload of endpoints that answer it next to code and msg, not
+	// under data (the /open_api/knowledge/document/* endpoints).
+	besideCode map[string]any
 }
 
 type envelope struct {
@@ -522,8 +538,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	drainable := r.ContentLength >= 0 && r.ContentLength <= limit+maxDrainBytes
 	s.setBodyDeadline(w, r, limit, drainable)
-	// Nothing is read of a request without the token: it is answered 401 below.
-	authorized := s.authorized(r.Header.Get("Authorization"))
+	// Nothing is read of a request without the token: it is answered 401 below. The token
+	// API authenticates with a JWT in its place.
+	authorized := s.isTokenExchange(r.URL.Path) || s.authorized(r.Header.Get("Authorization"))
 	var (
 		body    []byte
 		readErr error
@@ -669,7 +686,11 @@ func faultReply(f *Fault) reply {
 // route authorizes and dispatches a request. body is the whole body, except for an
 // upload (POST /v1/files/upload), where it is the first bytes and stream the whole body.
 func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Reader) reply {
+	if s.isTokenExchange(r.URL.Path) {
+		return s.handleTokenExchange(r, body, readErr)
+	}
 	if !s.authorized(r.Header.Get("Authorization")) {
+		s.oauth.noteRefusal(r.Header.Get("Authorization"))
 		return fail(http.StatusUnauthorized, codeAuth, "authentication is invalid")
 	}
 	path := r.URL.Path
@@ -694,6 +715,8 @@ func (s *Server) route(r *http.Request, body []byte, readErr error, stream io.Re
 		method, handle = http.MethodPost, func() reply {
 			return s.handleUpload(r.Header.Get("Content-Type"), len(body) == 0, stream)
 		}
+	case isKnowledgePath(path):
+		method, handle = s.knowledgeRoute(r, body)
 	case underBots && botID != "" && !hasSub:
 		method, handle = http.MethodGet, func() reply { return s.handleRetrieve(botID, r.URL.Query()) }
 	case underBots && botID != "" && hasSub && sub == "unpublish":
@@ -722,7 +745,10 @@ func (s *Server) authorized(h string) bool {
 	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
+	if s.oauth.acceptsToken(tok) {
+		return true
+	}
+	return !s.refusePAT && subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1
 }
 
 func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
@@ -746,7 +772,14 @@ func (s *Server) write(w http.ResponseWriter, logid string, rep reply) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}); err != nil {
+	var answer any = envelope{Code: rep.code, Msg: rep.msg, Data: rep.data, Detail: detail{LogID: logid, RequestAuthorization: rep.echo}}
+	switch {
+	case rep.rawJSON != nil:
+		answer = rep.rawJSON
+	case rep.besideCode != nil:
+		answer = withEnvelope(rep.besideCode, rep.code, rep.msg, detail{LogID: logid, RequestAuthorization: rep.echo})
+	}
+	if err := enc.Encode(answer); err != nil {
 		buf.Reset()
 		fmt.Fprintf(&buf, `{"code":5000,"msg":%q,"detail":{"logid":%q}}`, "mock encoding error: "+err.Error(), logid)
 		rep.status = http.StatusInternalServerError

@@ -9,11 +9,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -39,11 +37,10 @@ var (
 	resetAPIMode        = "chat_api"
 )
 
-// attrs is the attribute map of an object value; a null or unknown object
-// gives an empty map, in which every attribute reads as null.
-type attrs map[string]attr.Value
-
-func attrsOf(v attr.Value) attrs {
+// attrsOf is the attribute map of an object value, which the accessors of
+// bot_config_accessors.go read; a null or unknown object gives an empty map,
+// in which every attribute reads as null.
+func attrsOf(v attr.Value) map[string]attr.Value {
 	obj, ok := v.(basetypes.ObjectValue)
 	if !ok || obj.IsNull() || obj.IsUnknown() {
 		return nil
@@ -52,8 +49,9 @@ func attrsOf(v attr.Value) attrs {
 }
 
 // get returns attribute name as T; missing or of another type, the zero
-// value of T, which for every framework value type is null.
-func get[T attr.Value](a attrs, name string) T {
+// value of T, which for every framework value type is null. Only the
+// generated accessors call it with a name.
+func get[T attr.Value, M ~map[string]attr.Value](a M, name string) T {
 	v, _ := a[name].(T)
 	return v
 }
@@ -113,105 +111,105 @@ func nilIfEmpty[T comparable](v *T) *T {
 // attributes were removed from the configuration and need their reset value.
 func expandUpdateBotRequest(plan, prior types.Object) (*coze.UpdateBotRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	p, q := attrsOf(plan), attrsOf(prior)
+	p, q := botOf(plan), botOf(prior)
 	str := types.String.ValueString
 	req := &coze.UpdateBotRequest{
-		BotID:            get[types.String](p, "bot_id").ValueString(),
-		Name:             pick(get[types.String](p, "name"), get[types.String](q, "name"), str, nil),
-		Description:      pick(get[types.String](p, "description"), get[types.String](q, "description"), str, &resetEmptyString),
-		IconFileID:       pick(get[types.String](p, "icon_file_id"), get[types.String](q, "icon_file_id"), str, nil),
-		PromptInfo:       expandPromptInfo(attrsOf(p["prompt_info"]), attrsOf(q["prompt_info"])),
-		OnboardingInfo:   expandOnboardingInfo(attrsOf(p["onboarding_info"]), attrsOf(q["onboarding_info"])),
-		Knowledge:        expandKnowledge(attrsOf(p["knowledge"]), attrsOf(q["knowledge"])),
-		PluginIDList:     expandPluginIDList(attrsOf(p["plugin_id_list"]), attrsOf(q["plugin_id_list"])),
-		WorkflowIDList:   expandWorkflowIDList(attrsOf(p["workflow_id_list"]), attrsOf(q["workflow_id_list"])),
-		ModelInfoConfig:  expandModelInfoConfig(p["model_info_config"], attrsOf(q["model_info_config"]), &diags),
-		SuggestReplyInfo: expandSuggestReplyInfo(attrsOf(p["suggest_reply_info"]), attrsOf(q["suggest_reply_info"])),
+		BotID:          p.BotID().ValueString(),
+		Name:           pick(p.Name(), q.Name(), str, nil),
+		Description:    pick(p.Description(), q.Description(), str, &resetEmptyString),
+		IconFileID:     pick(p.IconFileID(), q.IconFileID(), str, nil),
+		PromptInfo:     expandPromptInfo(botPromptInfoOf(p.PromptInfo()), botPromptInfoOf(q.PromptInfo())),
+		OnboardingInfo: expandOnboardingInfo(botOnboardingInfoOf(p.OnboardingInfo()), botOnboardingInfoOf(q.OnboardingInfo())),
+		Knowledge:      expandKnowledge(botKnowledgeOf(p.Knowledge()), botKnowledgeOf(q.Knowledge())),
+		PluginIDList:   expandPluginIDList(botPluginIDListOf(p.PluginIDList()), botPluginIDListOf(q.PluginIDList())),
+		WorkflowIDList: expandWorkflowIDList(botWorkflowIDListOf(p.WorkflowIDList()), botWorkflowIDListOf(q.WorkflowIDList())),
+		ModelInfoConfig: expandModelInfoConfig(botModelInfoConfigOf(p.ModelInfoConfig()),
+			botModelInfoConfigOf(q.ModelInfoConfig()), &diags),
+		SuggestReplyInfo: expandSuggestReplyInfo(botSuggestReplyInfoOf(p.SuggestReplyInfo()), botSuggestReplyInfoOf(q.SuggestReplyInfo())),
 	}
 	return req, diags
 }
 
-func expandPromptInfo(plan, prior attrs) *coze.PromptInfo {
+func expandPromptInfo(plan, prior botPromptInfoAttrs) *coze.PromptInfo {
 	str := types.String.ValueString
-	planPrefix, priorPrefix := attrsOf(plan["prefix_prompt_info"]), attrsOf(prior["prefix_prompt_info"])
+	planPrefix, priorPrefix := botPrefixPromptInfoOf(plan.PrefixPromptInfo()), botPrefixPromptInfoOf(prior.PrefixPromptInfo())
 	return nilIfEmpty(&coze.PromptInfo{
-		Prompt:     pick(get[types.String](plan, "prompt"), get[types.String](prior, "prompt"), str, &resetEmptyString),
-		PromptMode: pick(get[types.String](plan, "prompt_mode"), get[types.String](prior, "prompt_mode"), str, &resetPromptMode),
+		Prompt:     pick(plan.Prompt(), prior.Prompt(), str, &resetEmptyString),
+		PromptMode: pick(plan.PromptMode(), prior.PromptMode(), str, &resetPromptMode),
 		PrefixPromptInfo: nilIfEmpty(&coze.PrefixPromptInfo{
-			PrefixPrompt:  pick(get[types.String](planPrefix, "prefix_prompt"), get[types.String](priorPrefix, "prefix_prompt"), str, &resetEmptyString),
-			DynamicPrompt: pick(get[types.String](planPrefix, "dynamic_prompt"), get[types.String](priorPrefix, "dynamic_prompt"), str, &resetEmptyString),
+			PrefixPrompt:  pick(planPrefix.PrefixPrompt(), priorPrefix.PrefixPrompt(), str, &resetEmptyString),
+			DynamicPrompt: pick(planPrefix.DynamicPrompt(), priorPrefix.DynamicPrompt(), str, &resetEmptyString),
 		}),
 	})
 }
 
-func expandOnboardingInfo(plan, prior attrs) *coze.OnboardingInfo {
+func expandOnboardingInfo(plan, prior botOnboardingInfoAttrs) *coze.OnboardingInfo {
 	return nilIfEmpty(&coze.OnboardingInfo{
-		Prologue:           pick(get[types.String](plan, "prologue"), get[types.String](prior, "prologue"), types.String.ValueString, &resetEmptyString),
-		SuggestedQuestions: pickList(get[types.List](plan, "suggested_questions"), get[types.List](prior, "suggested_questions"), stringOf),
+		Prologue:           pick(plan.Prologue(), prior.Prologue(), types.String.ValueString, &resetEmptyString),
+		SuggestedQuestions: pickList(plan.SuggestedQuestions(), prior.SuggestedQuestions(), stringOf),
 	})
 }
 
-func expandKnowledge(plan, prior attrs) *coze.Knowledge {
+func expandKnowledge(plan, prior botKnowledgeAttrs) *coze.Knowledge {
 	return nilIfEmpty(&coze.Knowledge{
-		DatasetIDs:     pickList(get[types.List](plan, "dataset_ids"), get[types.List](prior, "dataset_ids"), stringOf),
-		AutoCall:       pick(get[types.Bool](plan, "auto_call"), get[types.Bool](prior, "auto_call"), types.Bool.ValueBool, &resetAutoCall),
-		SearchStrategy: pick(get[types.Int64](plan, "search_strategy"), get[types.Int64](prior, "search_strategy"), types.Int64.ValueInt64, &resetSearchStrategy),
+		DatasetIDs:     pickList(plan.DatasetIDs(), prior.DatasetIDs(), stringOf),
+		AutoCall:       pick(plan.AutoCall(), prior.AutoCall(), types.Bool.ValueBool, &resetAutoCall),
+		SearchStrategy: pick(plan.SearchStrategy(), prior.SearchStrategy(), types.Int64.ValueInt64, &resetSearchStrategy),
 	})
 }
 
-func expandPluginIDList(plan, prior attrs) *coze.PluginIDList {
+func expandPluginIDList(plan, prior botPluginIDListAttrs) *coze.PluginIDList {
 	return nilIfEmpty(&coze.PluginIDList{
-		IDList: pickList(get[types.List](plan, "id_list"), get[types.List](prior, "id_list"), func(v attr.Value) coze.PluginIDInfo {
-			item := attrsOf(v)
-			return coze.PluginIDInfo{PluginID: stringOf(item["plugin_id"]), APIID: stringOf(item["api_id"])}
+		IDList: pickList(plan.IDList(), prior.IDList(), func(v attr.Value) coze.PluginIDInfo {
+			tool := botPluginToolOf(v)
+			return coze.PluginIDInfo{PluginID: tool.PluginID().ValueString(), APIID: tool.APIID().ValueString()}
 		}),
 	})
 }
 
-func expandWorkflowIDList(plan, prior attrs) *coze.WorkflowIDList {
+func expandWorkflowIDList(plan, prior botWorkflowIDListAttrs) *coze.WorkflowIDList {
 	return nilIfEmpty(&coze.WorkflowIDList{
-		IDs: pickList(get[types.List](plan, "ids"), get[types.List](prior, "ids"), func(v attr.Value) coze.WorkflowIDInfo {
-			return coze.WorkflowIDInfo{ID: stringOf(attrsOf(v)["id"])}
+		IDs: pickList(plan.IDs(), prior.IDs(), func(v attr.Value) coze.WorkflowIDInfo {
+			return coze.WorkflowIDInfo{ID: botWorkflowOf(v).ID().ValueString()}
 		}),
 	})
 }
 
-func expandModelInfoConfig(planValue attr.Value, prior attrs, diags *diag.Diagnostics) *coze.ModelInfoConfig {
+func expandModelInfoConfig(plan, prior botModelInfoConfigAttrs, diags *diag.Diagnostics) *coze.ModelInfoConfig {
 	// Without model_id the API rejects the object, so removing the whole
 	// object stops managing the model settings instead of resetting them.
-	plan := attrsOf(planValue)
 	if plan == nil {
 		return nil
 	}
 	str, i64, f64, boolean := types.String.ValueString, types.Int64.ValueInt64, types.Float64.ValueFloat64, types.Bool.ValueBool
 	out := &coze.ModelInfoConfig{
-		ModelID:          get[types.String](plan, "model_id").ValueString(),
-		TopK:             pick(get[types.Int64](plan, "top_k"), get[types.Int64](prior, "top_k"), i64, nil),
-		TopP:             pick(get[types.Float64](plan, "top_p"), get[types.Float64](prior, "top_p"), f64, nil),
-		MaxTokens:        pick(get[types.Int64](plan, "max_tokens"), get[types.Int64](prior, "max_tokens"), i64, nil),
-		Temperature:      pick(get[types.Float64](plan, "temperature"), get[types.Float64](prior, "temperature"), f64, nil),
-		SpAntiLeak:       pick(get[types.Bool](plan, "sp_anti_leak"), get[types.Bool](prior, "sp_anti_leak"), boolean, &resetFalse),
-		ContextRound:     pick(get[types.Int64](plan, "context_round"), get[types.Int64](prior, "context_round"), i64, nil),
-		ResponseFormat:   pick(get[types.String](plan, "response_format"), get[types.String](prior, "response_format"), str, nil),
-		SpCurrentTime:    pick(get[types.Bool](plan, "sp_current_time"), get[types.Bool](prior, "sp_current_time"), boolean, &resetFalse),
-		PresencePenalty:  pick(get[types.Float64](plan, "presence_penalty"), get[types.Float64](prior, "presence_penalty"), f64, nil),
-		FrequencyPenalty: pick(get[types.Float64](plan, "frequency_penalty"), get[types.Float64](prior, "frequency_penalty"), f64, nil),
-		CacheType:        pick(get[types.String](plan, "cache_type"), get[types.String](prior, "cache_type"), str, &resetCacheType),
-		APIMode:          pick(get[types.String](plan, "api_mode"), get[types.String](prior, "api_mode"), str, &resetAPIMode),
+		ModelID:          plan.ModelID().ValueString(),
+		TopK:             pick(plan.TopK(), prior.TopK(), i64, nil),
+		TopP:             pick(plan.TopP(), prior.TopP(), f64, nil),
+		MaxTokens:        pick(plan.MaxTokens(), prior.MaxTokens(), i64, nil),
+		Temperature:      pick(plan.Temperature(), prior.Temperature(), f64, nil),
+		SpAntiLeak:       pick(plan.SpAntiLeak(), prior.SpAntiLeak(), boolean, &resetFalse),
+		ContextRound:     pick(plan.ContextRound(), prior.ContextRound(), i64, nil),
+		ResponseFormat:   pick(plan.ResponseFormat(), prior.ResponseFormat(), str, nil),
+		SpCurrentTime:    pick(plan.SpCurrentTime(), prior.SpCurrentTime(), boolean, &resetFalse),
+		PresencePenalty:  pick(plan.PresencePenalty(), prior.PresencePenalty(), f64, nil),
+		FrequencyPenalty: pick(plan.FrequencyPenalty(), prior.FrequencyPenalty(), f64, nil),
+		CacheType:        pick(plan.CacheType(), prior.CacheType(), str, &resetCacheType),
+		APIMode:          pick(plan.APIMode(), prior.APIMode(), str, &resetAPIMode),
 	}
-	if params := get[types.Dynamic](plan, "parameters"); !params.IsNull() && !params.IsUnknown() {
+	if params := plan.Parameters(); !params.IsNull() && !params.IsUnknown() {
 		raw, err := dynamicToJSON(params)
 		if err != nil {
-			diags.AddAttributeError(path.Root("model_info_config").AtName("parameters"), "Invalid model parameters", err.Error())
+			diags.AddAttributeError(pathParameters, "Invalid model parameters", err.Error())
 		}
 		out.Parameters = raw
 	}
 	return out
 }
 
-func expandSuggestReplyInfo(plan, prior attrs) *coze.SuggestReplyInfo {
+func expandSuggestReplyInfo(plan, prior botSuggestReplyInfoAttrs) *coze.SuggestReplyInfo {
 	str := types.String.ValueString
-	planMode, priorMode := get[types.String](plan, "reply_mode"), get[types.String](prior, "reply_mode")
+	planMode, priorMode := plan.ReplyMode(), prior.ReplyMode()
 	// The API wants a prompt in customized mode: clear a removed prompt only
 	// when the bot is known to be left in another mode.
 	leftMode := planMode
@@ -224,40 +222,69 @@ func expandSuggestReplyInfo(plan, prior attrs) *coze.SuggestReplyInfo {
 	}
 	return nilIfEmpty(&coze.SuggestReplyInfo{
 		ReplyMode:        pick(planMode, priorMode, str, nil),
-		CustomizedPrompt: pick(get[types.String](plan, "customized_prompt"), get[types.String](prior, "customized_prompt"), str, resetPrompt),
+		CustomizedPrompt: pick(plan.CustomizedPrompt(), prior.CustomizedPrompt(), str, resetPrompt),
 	})
 }
 
-// flattenBot turns a retrieve response into state values for every attribute
-// but id, bot_id and timeouts, value for value: a field the API did not
-// return is null; a field returned empty stays empty (so that clearing a
-// value in the Coze UI shows up as drift). Write-only attributes
-// (icon_file_id, auto_call, search_strategy, sp_anti_leak, sp_current_time,
-// cache_type) are always null here.
-func flattenBot(bot *coze.Bot) (attrs, diag.Diagnostics) {
+// flattenBot turns a retrieve response into state values for every bot
+// setting (every attribute but id, bot_id, config_hash, space_id and
+// timeouts), value for value: a field the API did not return is null; a
+// field returned empty stays empty (so that clearing a value in the Coze UI
+// shows up as drift). Write-only attributes (icon_file_id, auto_call,
+// search_strategy, sp_anti_leak, sp_current_time, cache_type) are always
+// null here.
+func flattenBot(bot *coze.Bot) (botAttrs, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	return attrs{
-		"name":               types.StringPointerValue(bot.Name),
-		"description":        types.StringPointerValue(bot.Description),
-		"icon_file_id":       types.StringNull(),
-		"prompt_info":        flattenPromptInfo(bot.PromptInfo),
-		"onboarding_info":    flattenOnboardingInfo(bot.OnboardingInfo),
-		"knowledge":          flattenKnowledge(bot.Knowledge),
-		"plugin_id_list":     flattenPluginInfoList(bot.PluginInfoList),
-		"workflow_id_list":   flattenWorkflowInfoList(bot.WorkflowInfoList),
-		"model_info_config":  flattenModelInfo(bot.ModelInfo, &diags),
-		"suggest_reply_info": flattenSuggestReplyInfo(bot.SuggestReplyInfo),
-	}, diags
+	settings := botSettingsValues{
+		Name:             types.StringPointerValue(bot.Name),
+		Description:      types.StringPointerValue(bot.Description),
+		IconFileID:       types.StringNull(),
+		PromptInfo:       flattenPromptInfo(bot.PromptInfo),
+		OnboardingInfo:   flattenOnboardingInfo(bot.OnboardingInfo),
+		Knowledge:        flattenKnowledge(bot.Knowledge),
+		PluginIDList:     flattenPluginInfoList(bot.PluginInfoList),
+		WorkflowIDList:   flattenWorkflowInfoList(bot.WorkflowInfoList),
+		ModelInfoConfig:  flattenModelInfo(bot.ModelInfo, &diags),
+		SuggestReplyInfo: flattenSuggestReplyInfo(bot.SuggestReplyInfo),
+	}
+	return settings.attributes(), diags
 }
 
-// object builds a nested object of the schema from its attribute values.
-// The attribute types come from the schema, so a mismatch is a bug here.
-func object(names string, values attrs) types.Object {
-	return types.ObjectValueMust(nestedAttrTypes(strings.Split(names, ".")...), values)
+// newObject builds the object at objectPath of the schema ("prompt_info",
+// "plugin_id_list.id_list" for a list's elements) from its attribute values,
+// for the generated builders. The attribute types come from the schema, so a
+// mismatch is a bug here.
+func newObject(objectPath string, values map[string]attr.Value) types.Object {
+	return types.ObjectValueMust(nestedObjectTypes()[objectPath], withTypedNulls(objectPath, values))
 }
 
-func nullObject(names string) types.Object {
-	return types.ObjectNull(nestedAttrTypes(strings.Split(names, ".")...))
+func nullObject(objectPath string) types.Object {
+	return types.ObjectNull(nestedObjectTypes()[objectPath])
+}
+
+// newObjectList builds a list of the objects at objectPath.
+func newObjectList(objectPath string, elems []attr.Value) types.List {
+	return types.ListValueMust(types.ObjectType{AttrTypes: nestedObjectTypes()[objectPath]}, elems)
+}
+
+// withTypedNulls replaces the zero value of an object or list attribute (a
+// field a builder left out), which is null but of no type, with the null of
+// the attribute's type in the object at objectPath.
+func withTypedNulls[M ~map[string]attr.Value](objectPath string, values M) M {
+	attrTypes := nestedObjectTypes()[objectPath]
+	for name, v := range values {
+		switch val := v.(type) {
+		case basetypes.ObjectValue:
+			if obj, ok := attrTypes[name].(types.ObjectType); ok && val.IsNull() {
+				values[name] = types.ObjectNull(obj.AttrTypes)
+			}
+		case basetypes.ListValue:
+			if list, ok := attrTypes[name].(types.ListType); ok && val.IsNull() {
+				values[name] = types.ListNull(list.ElemType)
+			}
+		}
+	}
+	return values
 }
 
 func stringList(values *[]string) types.List {
@@ -273,110 +300,105 @@ func stringList(values *[]string) types.List {
 
 func flattenPromptInfo(in *coze.PromptInfo) types.Object {
 	if in == nil {
-		return nullObject("prompt_info")
+		return nullBotPromptInfo()
 	}
-	prefix := nullObject("prompt_info.prefix_prompt_info")
+	prefix := nullBotPrefixPromptInfo()
 	if in.PrefixPromptInfo != nil {
-		prefix = object("prompt_info.prefix_prompt_info", attrs{
-			"prefix_prompt":  types.StringPointerValue(in.PrefixPromptInfo.PrefixPrompt),
-			"dynamic_prompt": types.StringPointerValue(in.PrefixPromptInfo.DynamicPrompt),
-		})
+		prefix = botPrefixPromptInfoValues{
+			PrefixPrompt:  types.StringPointerValue(in.PrefixPromptInfo.PrefixPrompt),
+			DynamicPrompt: types.StringPointerValue(in.PrefixPromptInfo.DynamicPrompt),
+		}.object()
 	}
-	return object("prompt_info", attrs{
-		"prompt":             types.StringPointerValue(in.Prompt),
-		"prompt_mode":        types.StringPointerValue(in.PromptMode),
-		"prefix_prompt_info": prefix,
-	})
+	return botPromptInfoValues{
+		Prompt:           types.StringPointerValue(in.Prompt),
+		PromptMode:       types.StringPointerValue(in.PromptMode),
+		PrefixPromptInfo: prefix,
+	}.object()
 }
 
 func flattenOnboardingInfo(in *coze.OnboardingInfo) types.Object {
 	if in == nil {
-		return nullObject("onboarding_info")
+		return nullBotOnboardingInfo()
 	}
-	return object("onboarding_info", attrs{
-		"prologue":            types.StringPointerValue(in.Prologue),
-		"suggested_questions": stringList(in.SuggestedQuestions),
-	})
+	return botOnboardingInfoValues{
+		Prologue:           types.StringPointerValue(in.Prologue),
+		SuggestedQuestions: stringList(in.SuggestedQuestions),
+	}.object()
 }
 
 func flattenKnowledge(in *coze.BotKnowledge) types.Object {
 	if in == nil || in.KnowledgeInfos == nil {
-		return nullObject("knowledge")
+		return nullBotKnowledge()
 	}
 	ids := make([]string, 0, len(*in.KnowledgeInfos))
 	for _, k := range *in.KnowledgeInfos {
 		ids = append(ids, k.ID)
 	}
-	return object("knowledge", attrs{
-		"dataset_ids":     stringList(&ids),
-		"auto_call":       types.BoolNull(),
-		"search_strategy": types.Int64Null(),
-	})
+	return botKnowledgeValues{
+		DatasetIDs:     stringList(&ids),
+		AutoCall:       types.BoolNull(),
+		SearchStrategy: types.Int64Null(),
+	}.object()
 }
 
 func flattenPluginInfoList(in *[]coze.PluginInfo) types.Object {
 	if in == nil {
-		return nullObject("plugin_id_list")
+		return nullBotPluginIDList()
 	}
-	itemType := types.ObjectType{AttrTypes: nestedAttrTypes("plugin_id_list", "id_list")}
-	items := []attr.Value{}
+	tools := []botPluginToolValues{}
 	for _, plugin := range *in {
 		for _, api := range plugin.APIInfoList {
-			items = append(items, types.ObjectValueMust(itemType.AttrTypes, attrs{
-				"plugin_id": types.StringValue(plugin.PluginID),
-				"api_id":    types.StringValue(api.APIID),
-			}))
+			tools = append(tools, botPluginToolValues{PluginID: types.StringValue(plugin.PluginID), APIID: types.StringValue(api.APIID)})
 		}
 	}
-	return object("plugin_id_list", attrs{"id_list": types.ListValueMust(itemType, items)})
+	return botPluginIDListValues{IDList: botPluginToolList(tools)}.object()
 }
 
 func flattenWorkflowInfoList(in *[]coze.WorkflowInfo) types.Object {
 	if in == nil {
-		return nullObject("workflow_id_list")
+		return nullBotWorkflowIDList()
 	}
-	itemType := types.ObjectType{AttrTypes: nestedAttrTypes("workflow_id_list", "ids")}
-	items := make([]attr.Value, 0, len(*in))
+	workflows := make([]botWorkflowValues, 0, len(*in))
 	for _, wf := range *in {
-		items = append(items, types.ObjectValueMust(itemType.AttrTypes, attrs{"id": types.StringValue(wf.ID)}))
+		workflows = append(workflows, botWorkflowValues{ID: types.StringValue(wf.ID)})
 	}
-	return object("workflow_id_list", attrs{"ids": types.ListValueMust(itemType, items)})
+	return botWorkflowIDListValues{IDs: botWorkflowList(workflows)}.object()
 }
 
 func flattenModelInfo(in *coze.ModelInfo, diags *diag.Diagnostics) types.Object {
 	if in == nil {
-		return nullObject("model_info_config")
+		return nullBotModelInfoConfig()
 	}
 	params, err := jsonToDynamic(in.Parameters)
 	if err != nil {
 		diags.AddError("Unreadable model parameters from the Coze API", err.Error())
 	}
-	return object("model_info_config", attrs{
-		"model_id":          types.StringPointerValue(in.ModelID),
-		"top_k":             types.Int64PointerValue(in.TopK),
-		"top_p":             types.Float64PointerValue(in.TopP),
-		"max_tokens":        types.Int64PointerValue(in.MaxTokens),
-		"temperature":       types.Float64PointerValue(in.Temperature),
-		"sp_anti_leak":      types.BoolNull(),
-		"context_round":     types.Int64PointerValue(in.ContextRound),
-		"response_format":   types.StringPointerValue(in.ResponseFormat),
-		"sp_current_time":   types.BoolNull(),
-		"presence_penalty":  types.Float64PointerValue(in.PresencePenalty),
-		"frequency_penalty": types.Float64PointerValue(in.FrequencyPenalty),
-		"cache_type":        types.StringNull(),
-		"api_mode":          types.StringPointerValue(in.APIMode),
-		"parameters":        params,
-	})
+	return botModelInfoConfigValues{
+		ModelID:          types.StringPointerValue(in.ModelID),
+		TopK:             types.Int64PointerValue(in.TopK),
+		TopP:             types.Float64PointerValue(in.TopP),
+		MaxTokens:        types.Int64PointerValue(in.MaxTokens),
+		Temperature:      types.Float64PointerValue(in.Temperature),
+		SpAntiLeak:       types.BoolNull(),
+		ContextRound:     types.Int64PointerValue(in.ContextRound),
+		ResponseFormat:   types.StringPointerValue(in.ResponseFormat),
+		SpCurrentTime:    types.BoolNull(),
+		PresencePenalty:  types.Float64PointerValue(in.PresencePenalty),
+		FrequencyPenalty: types.Float64PointerValue(in.FrequencyPenalty),
+		CacheType:        types.StringNull(),
+		APIMode:          types.StringPointerValue(in.APIMode),
+		Parameters:       params,
+	}.object()
 }
 
 func flattenSuggestReplyInfo(in *coze.SuggestReplyInfo) types.Object {
 	if in == nil {
-		return nullObject("suggest_reply_info")
+		return nullBotSuggestReplyInfo()
 	}
-	return object("suggest_reply_info", attrs{
-		"reply_mode":        types.StringPointerValue(in.ReplyMode),
-		"customized_prompt": types.StringPointerValue(in.CustomizedPrompt),
-	})
+	return botSuggestReplyInfoValues{
+		ReplyMode:        types.StringPointerValue(in.ReplyMode),
+		CustomizedPrompt: types.StringPointerValue(in.CustomizedPrompt),
+	}.object()
 }
 
 // rootObject reads a whole plan or state (its schema type and raw value) as

@@ -21,6 +21,9 @@ import (
 
 type refreshRule func(prior, remote attr.Value) attr.Value
 
+// refreshRules and importDefaults are keyed by attribute path; each key must
+// be an attribute of the schema of the right type, which
+// TestRefreshRulesAndImportDefaultsNameSchemaAttributes checks by name.
 var refreshRules = map[string]refreshRule{
 	"knowledge.dataset_ids":        refreshUnordered(func(prior, remote attr.Value) bool { return prior.Equal(remote) }),
 	"workflow_id_list.ids":         refreshUnordered(func(prior, remote attr.Value) bool { return prior.Equal(remote) }),
@@ -95,16 +98,14 @@ func sameElements(prior, remote []attr.Value, same func(prior, remote attr.Value
 // reports api_id "0" for some store plugins: that matches any tool of the
 // same plugin.
 func samePluginTool(prior, remote attr.Value) bool {
-	p, ok1 := prior.(basetypes.ObjectValue)
-	r, ok2 := remote.(basetypes.ObjectValue)
-	if !ok1 || !ok2 {
+	p, r := botPluginToolOf(prior), botPluginToolOf(remote)
+	if p == nil || r == nil {
 		return false
 	}
-	pa, ra := p.Attributes(), r.Attributes()
-	if !pa["plugin_id"].Equal(ra["plugin_id"]) {
+	if !p.PluginID().Equal(r.PluginID()) {
 		return false
 	}
-	return pa["api_id"].Equal(ra["api_id"]) || ra["api_id"].Equal(types.StringValue("0"))
+	return p.APIID().Equal(r.APIID()) || r.APIID().Equal(types.StringValue("0"))
 }
 
 func refreshParameters(prior, remote attr.Value) attr.Value {

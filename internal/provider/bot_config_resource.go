@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,11 +27,12 @@ const (
 
 // NewBotConfigResource is the coze_bot_config resource.
 func NewBotConfigResource() resource.Resource {
-	return &botConfigResource{resourceBase: resourceBase{typeName: "bot_config"}}
+	return &botConfigResource{botSettingsResource: botSettingsResource{resourceBase: resourceBase{typeName: "bot_config"}}}
 }
 
+// botConfigResource gets ValidateConfig and Read from botSettingsResource.
 type botConfigResource struct {
-	resourceBase
+	botSettingsResource
 }
 
 func (r *botConfigResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -47,42 +47,36 @@ func (r *botConfigResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	r.requireClientAtPlan(&resp.Diagnostics)
-	planConfigHash(ctx, req, resp)
+	r.planConfigHash(ctx, req, resp)
 }
 
 func (r *botConfigResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, botOf(plan).Timeouts().Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	updateBot(ctx, r.data, "create bot config", plan, types.ObjectNull(plan.AttributeTypes(ctx)), timeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(r.sendUpdate(ctx, "create bot config", plan, types.ObjectNull(plan.AttributeTypes(ctx)))...)
 	if resp.Diagnostics.HasError() {
 		return // nothing is recorded in state
 	}
 	// The API echoes nothing back: the plan becomes the state, with id = bot_id.
 	resp.State.Raw = req.Plan.Raw.Copy()
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), get[types.String](attrsOf(plan), "bot_id"))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), botOf(plan).BotID())...)
 }
 
 func (r *botConfigResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateBotResource(ctx, r.data, "update bot config", req, resp)
-}
-
-func (r *botConfigResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot_config", req, resp)
+	r.update(ctx, "update bot config", req, resp)
 }
 
 func (r *botConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var botID types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
+	state, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.AddWarning("Bot configuration left in place",
 		fmt.Sprintf("coze_bot_config for bot %s was removed from the Terraform state only. Coze has no API to reset a bot: "+
-			"the bot keeps its configuration.", botID.ValueString()))
+			"the bot keeps its configuration.", botOf(state).BotID().ValueString()))
 }
 
 func (r *botConfigResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -149,11 +149,6 @@ var (
 	pathCustomizedPrompt = path.Root("suggest_reply_info").AtName("customized_prompt")
 )
 
-// ValidateConfig enforces the API's cross-field rules at plan time.
-func (r *botConfigResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateBotSettings(req.Config, resp)
-}
-
 // validateBotSettings checks the API's cross-field rules on the bot
 // settings that coze_bot and coze_bot_config share. A rule fires only when
 // every value it involves is set and known in the configuration: an
@@ -161,30 +156,32 @@ func (r *botConfigResource) ValidateConfig(_ context.Context, req resource.Valid
 // UI), so it is neither "standard" nor "", and an unknown one is checked by
 // the API at apply.
 //
-// It reads the few values it needs straight from the raw configuration:
-// Config.GetAttribute converts the schema on every call, which made these
-// rules a third of our validation cost for a handful of lookups.
+// It reads the few values it needs straight from the raw configuration,
+// through the generated botRaw accessors: Config.GetAttribute converts the
+// schema on every call, which made these rules a third of our validation
+// cost for a handful of lookups.
 func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse) {
-	root := rawValue{cfg.Raw}
-	replyMode := root.at("suggest_reply_info", "reply_mode")
-	if replyMode.str() == "customized" {
-		if customized := root.at("suggest_reply_info", "customized_prompt"); customized.present() && customized.str() == "" {
+	root := botRawOf(cfg.Raw)
+	suggest := root.SuggestReplyInfo()
+	if suggest.ReplyMode().str() == "customized" {
+		if customized := suggest.CustomizedPrompt(); customized.present() && customized.str() == "" {
 			resp.Diagnostics.AddAttributeError(pathCustomizedPrompt, "Empty customized_prompt",
 				"Attribute suggest_reply_info.customized_prompt must be a non-empty prompt when suggest_reply_info.reply_mode is \"customized\", got: \"\". "+
 					"Set the prompt, or leave customized_prompt out to keep the one set in the Coze UI.")
 		}
 	}
 
-	promptMode := root.at("prompt_info", "prompt_mode")
-	if promptMode.str() == "prefix" && root.at("prompt_info", "prompt").present() {
+	promptMode := root.PromptInfo().PromptMode()
+	if promptMode.str() == "prefix" && root.PromptInfo().Prompt().present() {
 		resp.Diagnostics.AddAttributeError(pathPrompt, "prompt not allowed in prefix mode",
 			"Attribute prompt_info.prompt cannot be set when prompt_info.prompt_mode is \"prefix\": put the prompt in "+
 				"prompt_info.prefix_prompt_info.prefix_prompt (cached part) and dynamic_prompt (per-request part).")
 	}
 
-	params := root.at("model_info_config", "parameters")
+	model := root.ModelInfoConfig()
+	params := model.Parameters() // an open map: its keys are not attributes
 	cachingType := cachingTypeOf(params)
-	if (root.at("model_info_config", "cache_type").str() == "prefix" || cachingType == "enabled") && promptMode.present() && promptMode.str() != "prefix" {
+	if (model.CacheType().str() == "prefix" || cachingType == "enabled") && promptMode.present() && promptMode.str() != "prefix" {
 		cause := "model_info_config.cache_type is \"prefix\""
 		if cachingType == "enabled" {
 			cause = "model_info_config.parameters.caching.type is \"enabled\""
@@ -195,13 +192,16 @@ func validateBotSettings(cfg tfsdk.Config, resp *resource.ValidateConfigResponse
 	}
 
 	if params.at("thinking_type").str() == "enabled" {
-		for _, list := range []struct{ name, path string }{
-			{"plugin_id_list", "id_list"}, {"workflow_id_list", "ids"},
+		for _, list := range []struct {
+			name  string
+			value rawValue
+		}{
+			{"plugin_id_list.id_list", root.PluginIDList().IDList()}, {"workflow_id_list.ids", root.WorkflowIDList().IDs()},
 		} {
-			if n := root.at(list.name, list.path).length(); n > 0 {
+			if n := list.value.length(); n > 0 {
 				resp.Diagnostics.AddAttributeError(pathParameters, "Deep thinking cannot use tools",
-					fmt.Sprintf("Attribute model_info_config.parameters.thinking_type cannot be \"enabled\" while %s.%s binds %d item(s): "+
-						"with deep thinking on, the bot cannot use plugins or workflows. Remove them or set thinking_type to \"disabled\" or \"auto\".", list.name, list.path, n))
+					fmt.Sprintf("Attribute model_info_config.parameters.thinking_type cannot be \"enabled\" while %s binds %d item(s): "+
+						"with deep thinking on, the bot cannot use plugins or workflows. Remove them or set thinking_type to \"disabled\" or \"auto\".", list.name, n))
 			}
 		}
 	}

@@ -6,11 +6,9 @@ import (
 	"maps"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -33,11 +31,12 @@ var (
 // NewBotResource is the coze_bot resource: it creates a bot, then manages the
 // same settings as coze_bot_config.
 func NewBotResource() resource.Resource {
-	return &botResource{resourceBase: resourceBase{typeName: "bot"}}
+	return &botResource{botSettingsResource: botSettingsResource{resourceBase: resourceBase{typeName: "bot"}, createsBots: true}}
 }
 
+// botResource gets ValidateConfig and Read from botSettingsResource.
 type botResource struct {
-	resourceBase
+	botSettingsResource
 }
 
 // botSchema is coze_bot_config's schema with a space_id, a required name and
@@ -89,10 +88,6 @@ func (r *botResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	resp.Schema = s
 }
 
-func (r *botResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateBotSettings(req.Config, resp)
-}
-
 func (r *botResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.AddWarning("Destroying coze_bot does not delete the bot",
@@ -101,45 +96,40 @@ func (r *botResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	r.requireClientAtPlan(&resp.Diagnostics)
-	planConfigHash(ctx, req, resp)
+	r.planConfigHash(ctx, req, resp)
 	if unbound, d := req.Private.GetKey(ctx, privateKeyKnowledgeUnbound); len(unbound) > 0 && !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(d...)
 		// An unknown hash makes this an update, which sends the knowledge again.
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("config_hash"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, pathConfigHash, types.StringUnknown())...)
 	}
 }
 
 func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
 	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	planned := botOf(plan)
+	ctx, cancel := withTimeout(ctx, planned.Timeouts().Create, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	settings, diags := expandUpdateBotRequest(plan, types.ObjectNull(plan.AttributeTypes(ctx)))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spaceID := get[types.String](attrsOf(plan), "space_id").ValueString()
+	spaceID := planned.SpaceID().ValueString()
 	create := &coze.CreateBotRequest{
-		SpaceID: spaceID, Name: get[types.String](attrsOf(plan), "name").ValueString(),
+		SpaceID: spaceID, Name: planned.Name().ValueString(),
 		Description: settings.Description, IconFileID: settings.IconFileID, PromptInfo: settings.PromptInfo,
 		OnboardingInfo: settings.OnboardingInfo, PluginIDList: settings.PluginIDList, WorkflowIDList: settings.WorkflowIDList,
 		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
 	}
 	botID, err := client.CreateBot(ctx, create)
 	if err != nil {
-		summary, detail := describeAPIError("create bot in space "+spaceID, client.BaseURL(), err)
-		resp.Diagnostics.AddError(summary, detail)
+		addAPIError(&resp.Diagnostics, client, "create bot in space "+spaceID, err)
 		return
 	}
 	tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
@@ -169,29 +159,25 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 // after creation.
 const privateKeyKnowledgeUnbound = "knowledge_unbound"
 
-func (r *botResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readBotResource(ctx, r.client(&resp.Diagnostics), "coze_bot", req, resp)
-}
-
 func (r *botResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan := updateBotResource(ctx, r.data, "update bot", req, resp)
+	plan := r.update(ctx, "update bot", req, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// A plan forced by an unbound knowledge (see ModifyPlan) left the hash unknown.
-	if get[types.String](attrsOf(plan), "config_hash").IsUnknown() {
+	if botOf(plan).ConfigHash().IsUnknown() {
 		hash, diags := configHash(plan)
 		resp.Diagnostics.Append(diags...)
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("config_hash"), hash)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, pathConfigHash, hash)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyKnowledgeUnbound, nil)...)
 }
 
 func (r *botResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var botID types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
+	state, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.AddWarning("Bot left in place",
-		fmt.Sprintf("coze_bot %s was removed from the Terraform state only: Coze has no API to delete a bot.", botID.ValueString()))
+		fmt.Sprintf("coze_bot %s was removed from the Terraform state only: Coze has no API to delete a bot.", botOf(state).BotID().ValueString()))
 }
 
 // ImportState takes "<space_id>/<bot_id>": the read API does not tell a
@@ -207,26 +193,4 @@ func (r *botResource) ImportState(ctx context.Context, req resource.ImportStateR
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, []byte("true"))...)
-}
-
-// updateBot sends planned settings to POST /v1/bot/update.
-func updateBot(ctx context.Context, data *providerData, action string, plan, prior types.Object, timeout time.Duration, diags *diag.Diagnostics) {
-	client, d := data.apiClient()
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	body, d := expandUpdateBotRequest(plan, prior)
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
-	if err := client.UpdateBot(ctx, body); err != nil {
-		// Not attached to an attribute: the API's errors name no attribute
-		// of the resource, and bot_id is rarely the one at fault.
-		addAPIError(diags, client, action+" of Coze bot "+body.BotID, err)
-	}
 }

@@ -8,19 +8,32 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 )
 
-// What coze_bot and coze_bot_config share: reading a bot back into state,
-// and the configuration hash that coze_bot_publish triggers on.
+// What coze_bot and coze_bot_config share: both manage a bot's settings
+// through the update API, so they validate, plan, read and update them the
+// same way. Each embeds botSettingsResource, which embeds resourceBase, as
+// terraform-provider-aws's framework resources embed its base types.
+
+// botSettingsResource gives coze_bot and coze_bot_config ValidateConfig and
+// Read, and the shared steps of ModifyPlan, Create and Update.
+type botSettingsResource struct {
+	resourceBase
+	// createsBots is set for coze_bot, which creates its bot: a bot dropped
+	// from the state is created again by the next apply, so it is dropped
+	// only when its workspace's bot list confirms that it is gone (see gone).
+	createsBots bool
+}
+
+var pathConfigHash = path.Root("config_hash")
 
 var configHashAttribute = schema.StringAttribute{
 	Computed: true,
@@ -45,11 +58,17 @@ func configHash(obj types.Object) (string, diag.Diagnostics) {
 	return hex.EncodeToString(sum[:]), diags
 }
 
+// ValidateConfig enforces the API's cross-field rules at plan time
+// (validateBotSettings).
+func (r *botSettingsResource) ValidateConfig(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateBotSettings(req.Config, resp)
+}
+
 // planConfigHash sets config_hash in the plan: computed from the planned
 // settings, or unknown while some of them are unknown.
-func planConfigHash(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *botSettingsResource) planConfigHash(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.Config.Raw.IsFullyKnown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("config_hash"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, pathConfigHash, types.StringUnknown())...)
 		return
 	}
 	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
@@ -57,93 +76,93 @@ func planConfigHash(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	hash, diags := configHash(plan)
 	resp.Diagnostics.Append(diags...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("config_hash"), hash)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, pathConfigHash, hash)...)
 	}
 }
 
-// readBotInto refreshes a bot's state from the draft: see
-// bot_config_refresh.go for the rules. missing is the retrieve's error when
-// it answered 4006 or 4200 (not found, or not visible to this token): the
-// caller decides whether the bot is gone. Any other error is in diags and
-// leaves the state as it was.
-func readBotInto(ctx context.Context, client *coze.Client, state *tfsdk.State, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, setPrivate func(context.Context, string, []byte) diag.Diagnostics, resourceName string) (diags diag.Diagnostics, missing error) {
-	prior, d := rootObject(ctx, state.Schema.Type(), state.Raw)
-	diags.Append(d...)
-	if diags.HasError() {
-		return diags, nil
-	}
-	priorAttrs := attrsOf(prior)
-	botID := get[types.String](priorAttrs, "bot_id").ValueString()
-	bot, err := client.GetBot(ctx, botID, false)
-	if coze.IsNotFound(err) {
-		return diags, err
-	}
-	if err != nil {
-		addAPIError(&diags, client, "read "+resourceName+" of Coze bot "+botID, err)
-		return diags, nil
-	}
-
-	remote, d := flattenBot(bot)
-	diags.Append(d...)
-	// Attributes the retrieve endpoint does not describe keep their state.
-	for name, value := range priorAttrs {
-		if _, ok := remote[name]; !ok {
-			remote[name] = value
-		}
-	}
-	remoteObj, d := types.ObjectValue(prior.AttributeTypes(ctx), remote)
-	diags.Append(d...)
-	if diags.HasError() {
-		return diags, nil
-	}
-
-	current := prior
-	importing, d := private.GetKey(ctx, privateKeyImporting)
-	diags.Append(d...)
-	if len(importing) > 0 {
-		if imported, ok := importView(path.Empty(), remoteObj).(types.Object); ok {
-			prior = imported
-			hash, d := configHash(prior)
-			diags.Append(d...)
-			if attrs := prior.Attributes(); !d.HasError() && attrs["config_hash"] != nil {
-				attrs["config_hash"] = types.StringValue(hash)
-				prior, d = types.ObjectValue(prior.AttributeTypes(ctx), attrs)
-				diags.Append(d...)
-			}
-		}
-		diags.Append(setPrivate(ctx, privateKeyImporting, nil)...)
-	}
-	refreshed := refreshValue(path.Empty(), prior, remoteObj)
-	if refreshed.Equal(current) {
-		return diags, nil // no drift: the state stays as it is, without converting it back
-	}
-	diags.Append(state.Set(ctx, refreshed)...)
-	return diags, nil
-}
-
-// readBotResource is Read for coze_bot and coze_bot_config; client is nil
-// when there is none (the diagnostic is in resp already).
-func readBotResource(ctx context.Context, client *coze.Client, resourceName string, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	ctx, cancel := withTimeout(ctx, t.Read, defaultReadTimeout, &resp.Diagnostics)
+// Read refreshes the state from the bot's draft (see bot_config_refresh.go
+// for the rules). A bot that the API does not find is handled by gone; any
+// other error leaves the state as it was.
+func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	client := r.client(&resp.Diagnostics)
+	priorObj, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	prior := botOf(priorObj)
+	ctx, cancel := withTimeout(ctx, prior.Timeouts().Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	resp.State = req.State
-	diags, missing := readBotInto(ctx, client, &resp.State, req.Private, resp.Private.SetKey, resourceName)
-	resp.Diagnostics.Append(diags...)
-	if missing != nil && botGone(ctx, client, req.State, missing, &resp.Diagnostics) {
-		resp.State.RemoveResource(ctx)
+	botID := prior.BotID().ValueString()
+	bot, err := client.GetBot(ctx, botID, false)
+	if coze.IsNotFound(err) {
+		gone, diags := r.gone(ctx, client, prior, err)
+		resp.Diagnostics.Append(diags...)
+		if gone {
+			resp.State.RemoveResource(ctx)
+		}
+		return
 	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, client, "read coze_"+r.typeName+" of Coze bot "+botID, err)
+		return
+	}
+
+	importing, diags := req.Private.GetKey(ctx, privateKeyImporting)
+	resp.Diagnostics.Append(diags...)
+	refreshed, diags := refreshBot(priorObj, bot, len(importing) > 0)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(importing) > 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImporting, nil)...)
+	}
+	if refreshed.Equal(priorObj) {
+		return // no drift: the state stays as it is, without converting it back
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, refreshed)...)
 }
 
-// botGone decides whether a bot whose retrieve answered 4006 or 4200
-// (missing) is gone, and says why in diags. Those codes mean "wrong id,
+// refreshBot merges the API's view of a bot into the prior state. After an
+// import (the importing private key), the API's view trimmed by importView
+// stands in for the prior state, which has nothing but the ids.
+func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object, diag.Diagnostics) {
+	remote, diags := flattenBot(bot)
+	// Attributes the retrieve endpoint does not describe keep their state.
+	for name, value := range botOf(prior) {
+		if _, ok := remote[name]; !ok {
+			remote[name] = value
+		}
+	}
+	remoteObj, d := types.ObjectValue(prior.AttributeTypes(context.Background()), remote)
+	diags.Append(d...)
+	if diags.HasError() {
+		return prior, diags
+	}
+	if importing {
+		if imported, ok := importView(path.Empty(), remoteObj).(types.Object); ok {
+			prior = imported
+			hash, d := configHash(prior)
+			diags.Append(d...)
+			if !d.HasError() {
+				attrs := botOf(prior)
+				attrs.setConfigHash(types.StringValue(hash))
+				prior, d = types.ObjectValue(prior.AttributeTypes(context.Background()), attrs)
+				diags.Append(d...)
+			}
+		}
+	}
+	refreshed, ok := refreshValue(path.Empty(), prior, remoteObj).(types.Object)
+	if !ok {
+		return prior, diags
+	}
+	return refreshed, diags
+}
+
+// gone decides whether a bot whose retrieve answered 4006 or 4200 (missing)
+// is gone, and says why in the diagnostics. Those codes mean "wrong id,
 // deleted, or no permission": a token of another account or site, or one
 // without getMetadata, gets them for a bot that exists.
 //
@@ -157,48 +176,44 @@ func readBotResource(ctx context.Context, client *coze.Client, resourceName stri
 // coze_bot_config has no workspace, and dropping it is safe: its create is an
 // update of an existing bot, which never makes a new one, and fails with the
 // same error if the bot exists but cannot be read with this token.
-func botGone(ctx context.Context, client *coze.Client, state tfsdk.State, missing error, diags *diag.Diagnostics) bool {
-	var botID, spaceID types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("bot_id"), &botID)...)
-	if _, hasSpace := state.Schema.GetAttributes()["space_id"]; !hasSpace {
-		addRemovedFromStateWarning(diags, "Coze bot", botID.ValueString(), missing,
+func (r *botSettingsResource) gone(ctx context.Context, client *coze.Client, prior botAttrs, missing error) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	botID, spaceID := prior.BotID().ValueString(), prior.SpaceID().ValueString()
+	if !r.createsBots {
+		addRemovedFromStateWarning(&diags, "Coze bot", botID, missing,
 			"coze_bot_config never creates a bot: the next apply sends the configuration as an update, which fails with "+
 				"the same error if the bot still exists but this token cannot read it (a token of another account or "+
 				"site, or one without the getMetadata permission).")
-		return true
-	}
-	diags.Append(state.GetAttribute(ctx, path.Root("space_id"), &spaceID)...)
-	if diags.HasError() {
-		return false
+		return true, diags
 	}
 	kept := fmt.Sprintf("Coze bot %s was kept in the Terraform state, so that the next apply does not create a second bot: "+
-		"Coze has no API to delete one.", botID.ValueString())
-	listed, err := botListed(ctx, client, spaceID.ValueString(), botID.ValueString())
+		"Coze has no API to delete one.", botID)
+	listed, err := botListed(ctx, client, spaceID, botID)
 	if errors.Is(err, errListTooLong) {
-		diags.AddError("Cannot confirm that Coze bot "+botID.ValueString()+" is gone",
+		diags.AddError("Cannot confirm that Coze bot "+botID+" is gone",
 			fmt.Sprintf("Reading the bot failed (%v), and workspace %s has more than %d bots, too many to check whether it still lists this one. %s "+
-				"If the bot is gone, remove it from the state with terraform state rm.", missing, spaceID.ValueString(), coze.DefaultListPageSize*listMaxPages, kept))
-		return false
+				"If the bot is gone, remove it from the state with terraform state rm.", missing, spaceID, coze.DefaultListPageSize*listMaxPages, kept))
+		return false, diags
 	}
 	if err != nil {
-		addAPIError(diags, client, fmt.Sprintf("confirm that Coze bot %s is gone from workspace %s", botID.ValueString(), spaceID.ValueString()), err,
+		addAPIError(&diags, client, fmt.Sprintf("confirm that Coze bot %s is gone from workspace %s", botID, spaceID), err,
 			fmt.Sprintf("Reading the bot failed (%v), and listing workspace %s to check whether it still exists failed as well. %s "+
 				"Fix the cause (the listBot permission, the token, or the network), then run Terraform again.",
-				missing, spaceID.ValueString(), kept))
-		return false
+				missing, spaceID, kept))
+		return false, diags
 	}
 	if listed {
-		addAPIError(diags, client, fmt.Sprintf("read Coze bot %s, which workspace %s still lists", botID.ValueString(), spaceID.ValueString()), missing,
+		addAPIError(&diags, client, fmt.Sprintf("read Coze bot %s, which workspace %s still lists", botID, spaceID), missing,
 			fmt.Sprintf("The bot exists: the bot list of workspace %s shows it, yet reading it failed. Likely causes: the token "+
 				"belongs to another Coze account, or to the other Coze site (coze.cn and coze.com tokens and bots do not mix: check "+
 				"base_url), or it lacks the getMetadata permission. %s Fix the token or its permissions, then run Terraform again; "+
 				"if the bot is no longer yours to manage, remove it from the state with terraform state rm.",
-				spaceID.ValueString(), kept))
-		return false
+				spaceID, kept))
+		return false, diags
 	}
-	addRemovedFromStateWarning(diags, "Coze bot", botID.ValueString(), missing,
-		fmt.Sprintf("The bot list of workspace %s does not show it either. The next apply creates a new bot.", spaceID.ValueString()))
-	return true
+	addRemovedFromStateWarning(&diags, "Coze bot", botID, missing,
+		fmt.Sprintf("The bot list of workspace %s does not show it either. The next apply creates a new bot.", spaceID))
+	return true, diags
 }
 
 // botListed reports whether the workspace lists the bot, reading every page
@@ -222,24 +237,46 @@ func botListed(ctx context.Context, client *coze.Client, spaceID, botID string) 
 
 var errListTooLong = errors.New("the workspace lists more bots than the provider reads, or pages without end")
 
-// updateBotResource is Update for coze_bot and coze_bot_config: it sends the
-// plan, with resets for removed attributes, and makes it the new state. On
-// failure the framework keeps the prior state. It returns the planned object.
-func updateBotResource(ctx context.Context, data *providerData, action string, req resource.UpdateRequest, resp *resource.UpdateResponse) types.Object {
+// update is Update for coze_bot and coze_bot_config: it sends the plan,
+// with resets for removed attributes, and makes it the new state. On
+// failure the framework keeps the prior state. It returns the planned
+// object. action names the change in logs and errors ("update bot").
+func (r *botSettingsResource) update(ctx context.Context, action string, req resource.UpdateRequest, resp *resource.UpdateResponse) types.Object {
 	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	prior, diags := rootObject(ctx, req.State.Schema.Type(), req.State.Raw)
 	resp.Diagnostics.Append(diags...)
-	var t timeouts.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	timeout, diags := t.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := withTimeout(ctx, botOf(plan).Timeouts().Update, defaultWriteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return plan
 	}
-	updateBot(ctx, data, action, plan, prior, timeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(r.sendUpdate(ctx, action, plan, prior)...)
 	if !resp.Diagnostics.HasError() {
 		resp.State.Raw = req.Plan.Raw.Copy()
 	}
 	return plan
+}
+
+// sendUpdate sends the planned settings to POST /v1/bot/update. prior is
+// the state before this apply (null on create): attributes removed since
+// are sent with their reset value. ctx bounds the call.
+func (r *botSettingsResource) sendUpdate(ctx context.Context, action string, plan, prior types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client := r.client(&diags)
+	if diags.HasError() {
+		return diags
+	}
+	body, d := expandUpdateBotRequest(plan, prior)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
+	if err := client.UpdateBot(ctx, body); err != nil {
+		// Not attached to an attribute: the API's errors name no attribute
+		// of the resource, and bot_id is rarely the one at fault.
+		addAPIError(&diags, client, action+" of Coze bot "+body.BotID, err)
+	}
+	return diags
 }

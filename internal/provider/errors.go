@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +14,9 @@ import (
 // msg, HTTP status and logid, and says what to do about the common failures.
 func describeAPIError(operation, baseURL string, err error) (summary, detail string) {
 	summary = "Cannot " + operation
+	if exchange := (*coze.TokenExchangeError)(nil); errors.As(err, &exchange) {
+		return summary, describeTokenExchangeError(exchange, baseURL)
+	}
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
 		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
@@ -36,10 +40,82 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	if apiErr.Attempts > 1 {
 		fmt.Fprintf(&b, "\n  attempts: %d", apiErr.Attempts)
 	}
-	if hint := errorHint(apiErr, baseURL); hint != "" {
+	hint := cmp.Or(knowledgeErrorHint(operation, apiErr), errorHint(apiErr, baseURL))
+	if revoked := (*coze.RenewedTokenRefusedError)(nil); errors.As(err, &revoked) {
+		hint = "The API refused the service app's access token, and refused the token exchanged anew too: the app's " +
+			"authorization may have been revoked, or the app deactivated. In the Coze console (API & SDK > Authorization > " +
+			"OAuth apps), check that the app is enabled and authorized; an enterprise's administrator may need to authorize " +
+			"it again. Then apply again."
+	}
+	if hint != "" {
 		b.WriteString("\n\n" + hint)
 	}
 	return summary, b.String()
+}
+
+// describeTokenExchangeError shows a failed exchange of the service app's
+// JWT: the OAuth error_code and error_message, HTTP status and logid, and
+// what to check for each error_code.
+func describeTokenExchangeError(e *coze.TokenExchangeError, baseURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The Coze token API (POST %s%s) refused the service app's JWT.\n", baseURL, e.Path)
+	switch {
+	case e.Err != nil:
+		fmt.Fprintf(&b, "  error:         %v", e.Err)
+	case e.ErrorCode != "":
+		fmt.Fprintf(&b, "  error_code:    %s\n  error_message: %s\n  HTTP:          %d", e.ErrorCode, e.ErrorMessage, e.HTTPStatus)
+	default:
+		fmt.Fprintf(&b, "  HTTP:          %d\n  body:          %q", e.HTTPStatus, e.BodySnippet)
+	}
+	if e.LogID != "" {
+		fmt.Fprintf(&b, "\n  logid:         %s (quote it to Coze support)", e.LogID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, "\n  attempts:      %d", e.Attempts)
+	}
+	if hint := tokenExchangeHint(e, baseURL); hint != "" {
+		b.WriteString("\n\n" + hint)
+	}
+	return b.String()
+}
+
+func tokenExchangeHint(e *coze.TokenExchangeError, baseURL string) string {
+	if e.Err != nil {
+		if hint := unreadableAnswerHint(e.Err, baseURL); hint != "" {
+			return hint
+		}
+		return fmt.Sprintf("The exchange did not get a usable answer from %s. Check the network and base_url, then apply again.", baseURL)
+	}
+	switch e.ErrorCode {
+	case "invalid_client":
+		return fmt.Sprintf("Coze did not accept the JWT. Check, in the Coze console (API & SDK > Authorization > OAuth apps):\n"+
+			"- the private key: oauth_jwt.private_key must be the private_key.pem of a key pair of this app (wrong key);\n"+
+			"- the key's fingerprint: oauth_jwt.public_key_id (the JWT's kid, now %q) must be the fingerprint of that key "+
+			"pair's public key (wrong kid);\n"+
+			"- the app: oauth_jwt.client_id (the JWT's iss, now %q) must be the id of a service app (服务类应用);\n"+
+			"- the site: an app of coze.cn works only on %s and one of coze.com only on %s; the JWT's aud is %q, the host of base_url (wrong site);\n"+
+			"- the clock of this machine: the JWT is valid from now for 10 minutes.",
+			e.PublicKeyID, e.ClientID, coze.BaseURLChina, coze.BaseURLInternational, e.Audience)
+	case "access_deny", "access_denied":
+		return "The app is deactivated or not authorized (app not authorized). In the Coze console, enable the OAuth app and " +
+			"authorize it (an enterprise's administrator authorizes it for the organization); with account_id, the " +
+			"organization's administrator must have authorized it too."
+	case "invalid_request":
+		return "Coze refused a parameter of the exchange; error_message names it. oauth_jwt.token_duration must be at most " +
+			"23h59m59s, and oauth_jwt.account_id the id of an organization that authorized the app."
+	case "unsupported_grant_type":
+		return fmt.Sprintf("The server at base_url (%s) does not support the JWT grant: check that base_url is the Coze API "+
+			"(%s or %s) and not a gateway that rewrites the request.", baseURL, coze.BaseURLChina, coze.BaseURLInternational)
+	case "internal_error":
+		return "Coze failed internally. Apply again later."
+	case "":
+		return fmt.Sprintf("The answer is not one of the Coze token API. Check that base_url (%s) is the Coze API, and, with "+
+			"oauth_jwt.account_id, that the organization id is right.", baseURL)
+	}
+	if e.HTTPStatus == 429 || e.HTTPStatus >= 500 {
+		return "Coze is busy or unavailable. Apply again later, or raise max_retries."
+	}
+	return ""
 }
 
 // unreadableAnswerHint says what to do about an answer the client refused
@@ -79,7 +155,8 @@ func errorHint(e *coze.APIError, baseURL string) string {
 	case coze.CodePermissionDenied:
 		return "The token lacks a permission for this call. Bot settings need `edit` (update) and `getMetadata` (read); " +
 			"coze_bot also needs `createBot`, coze_bot_publish `publish` and `disconnectBot`, coze_file `uploadFile` and `retrieveFile`, " +
-			"the coze_bots data source `listBot`. Edit the personal access token in the Coze console."
+			"the coze_bots data source `listBot`. Edit the personal access token, or the service app's permissions (then authorize it again), " +
+			"in the Coze console."
 	case coze.CodeNotFound, coze.CodeInvalidBot:
 		return fmt.Sprintf("Check bot_id: the bot must exist on %s and belong to a workspace the token can access.", baseURL)
 	case coze.CodeBadParameter:

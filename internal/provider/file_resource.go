@@ -247,8 +247,7 @@ func (r *fileResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	file, err := client.UploadFile(ctx, name, open)
 	if err != nil {
-		summary, detail := describeAPIError("upload file "+name, client.BaseURL(), err)
-		resp.Diagnostics.AddError(summary, detail)
+		addAPIError(&resp.Diagnostics, client, "upload file "+name, err)
 		return
 	}
 	if plan.ContentSHA256.IsUnknown() {

@@ -8,7 +8,8 @@
 // workspace_*.go. A resource is <family>_resource.go or
 // <family>_<thing>_resource.go, a data source ..._data_source.go, with its
 // tests beside it; a large resource splits by concern (bot_config_schema.go,
-// _mapping.go, _refresh.go, _validate.go). Every resource embeds
+// _mapping.go, _refresh.go, _validate.go, and _accessors.go, generated from
+// the schema). Every resource embeds
 // resourceBase and every data source dataSourceBase (base.go). What all
 // families share is in files without a family prefix: base.go, errors.go,
 // logging.go, dynamic_json.go. DESIGN.md says why; CONTRIBUTING.md how to
@@ -64,6 +65,7 @@ type providerModel struct {
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	RequestsPerSecond types.Number `tfsdk:"requests_per_second"`
 	RequestTimeout    types.String `tfsdk:"request_timeout"`
+	OAuthJWT          types.Object `tfsdk:"oauth_jwt"`
 }
 
 func (p *cozeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -81,8 +83,10 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Coze personal access token (`pat_...`) or OAuth access token. Defaults to the `" + EnvAPIToken +
 					"` environment variable. Needs the `edit` and `getMetadata` permissions. Only required once a resource calls the API, " +
 					"so `terraform validate` works without it. A token with white space or control characters is refused at plan time " +
-					"(a token read with `file()` keeps the file's final newline: use `trimspace(file(...))`).",
+					"(a token read with `file()` keeps the file's final newline: use `trimspace(file(...))`). Mutually exclusive with " +
+					"`oauth_jwt`.",
 			},
+			"oauth_jwt": oauthJWTAttribute(),
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Base URL of the Coze OpenAPI: `" + coze.BaseURLChina + "` (China site, the default) or `" +
@@ -185,17 +189,30 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	} else {
 		clientCfg.RequestTimeout = d
 	}
+	app, appSetBy := configureOAuthJWT(ctx, cfg.OAuthJWT, &resp.Diagnostics)
+	if clientCfg.Token != "" && app != nil {
+		tokenSetBy := "api_token in the provider block"
+		if cfg.APIToken.IsNull() {
+			tokenSetBy = "the environment variable " + EnvAPIToken
+		}
+		resp.Diagnostics.AddError("Both api_token and oauth_jwt are set", fmt.Sprintf("The coze provider authenticates either "+
+			"with a personal access token (api_token, here set by %s) or as a service app (oauth_jwt, here set by %s), not both. "+
+			"Remove one of them (an environment variable set to the empty string counts as unset).", tokenSetBy, appSetBy))
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	data := &providerData{publishStates: newPublishStates()}
-	if clientCfg.Token == "" {
+	if clientCfg.Token == "" && app == nil {
 		data.configErr.AddError("Missing Coze API token",
-			"The coze provider needs an API token to call the Coze API. Set the "+EnvAPIToken+" environment variable "+
-				"(recommended; in Terraform Cloud, as a sensitive environment variable) or api_token in the provider block. "+
-				"Create a personal access token with the edit and getMetadata permissions in the Coze console.")
+			"The coze provider needs an API token or a service app to call the Coze API. Set the "+EnvAPIToken+" environment "+
+				"variable (recommended; in Terraform Cloud, as a sensitive environment variable) or api_token in the provider block. "+
+				"Create a personal access token with the edit and getMetadata permissions in the Coze console. For CI and "+
+				"Terraform Cloud, a service app (oauth_jwt, or the "+EnvOAuthClientID+", "+EnvOAuthPublicKeyID+" and "+
+				EnvOAuthPrivateKey+" environment variables) does not depend on a person's token.")
 	} else {
+		clientCfg.OAuthJWT = app
 		clientCfg.Logger = newTFLogger(clientCfg.Token)
 		client, err := coze.NewClient(clientCfg)
 		if err != nil {
@@ -252,8 +269,19 @@ func (s setting) addError(diags *diag.Diagnostics, summary string, err error) {
 	case s.sensitive:
 		diags.AddError(summary, fmt.Sprintf("%s in the provider block %v", s.attribute, err))
 	default:
-		diags.AddAttributeError(path.Root(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
+		diags.AddAttributeError(attributePath(s.attribute), summary, fmt.Sprintf("%s %v", s.attribute, err))
 	}
+}
+
+// attributePath is the path of an attribute named with dots: "oauth_jwt.account_id",
+// or a key of refreshRules such as "knowledge.dataset_ids".
+func attributePath(name string) path.Path {
+	parts := strings.Split(name, ".")
+	p := path.Root(parts[0])
+	for _, part := range parts[1:] {
+		p = p.AtName(part)
+	}
+	return p
 }
 
 func stringOrEnv(v types.String, env, fallback string) string {
@@ -320,9 +348,17 @@ func (requestRateValidator) ValidateNumber(_ context.Context, req validator.Numb
 }
 
 func (p *cozeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource, NewWorkspaceResource, NewWorkspaceMemberResource}
+	return []func() resource.Resource{
+		NewBotConfigResource, NewBotResource, NewBotPublishResource, NewFileResource,
+		NewKnowledgeBaseResource, NewKnowledgeDocumentResource,
+		NewWorkspaceResource, NewWorkspaceMemberResource,
+	}
 }
 
 func (p *cozeProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBotDataSource, NewBotsDataSource, NewWorkspacesDataSource, NewWorkspaceMembersDataSource, NewWorkflowsDataSource}
+	return []func() datasource.DataSource{
+		NewBotDataSource, NewBotsDataSource,
+		NewKnowledgeBasesDataSource,
+		NewWorkspacesDataSource, NewWorkspaceMembersDataSource, NewWorkflowsDataSource,
+	}
 }

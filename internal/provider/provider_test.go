@@ -118,6 +118,7 @@ func TestProviderConfigureDefersMissingToken(t *testing.T) {
 		"max_retries":         tftypes.NewValue(tftypes.Number, nil),
 		"requests_per_second": tftypes.NewValue(tftypes.Number, nil),
 		"request_timeout":     tftypes.NewValue(tftypes.String, nil),
+		"oauth_jwt":           tftypes.NewValue(schemaResp.Schema.Attributes["oauth_jwt"].GetType().TerraformType(context.Background()), nil),
 	})}
 	resp := &provider.ConfigureResponse{}
 	p.Configure(context.Background(), provider.ConfigureRequest{Config: cfg}, resp)
@@ -155,6 +156,9 @@ func TestMain(m *testing.M) {
 	}
 	// The tests pass the token in the provider block; an ambient one must not leak in.
 	os.Unsetenv(EnvAPIToken)
+	for _, env := range oauthEnvVars {
+		os.Unsetenv(env)
+	}
 	os.Exit(m.Run())
 }
 

@@ -1,5 +1,6 @@
 # A bot from nothing to published, entirely from Terraform: upload an icon,
-# create the bot, configure it, publish it, read the published bot back.
+# create the bot, give it a knowledge base, configure it, publish it, read the
+# published bot back.
 # `make demo` applies this against the mock Coze API.
 terraform {
   required_providers {
@@ -31,6 +32,19 @@ resource "coze_bot" "chef" {
   icon_file_id = coze_file.icon.id
 }
 
+# The knowledge the bot answers from: a knowledge base with one recipe.
+resource "coze_knowledge_base" "recipes" {
+  space_id    = var.space_id
+  name        = "家常菜谱"
+  description = "大厨的拿手菜"
+}
+
+resource "coze_knowledge_document" "mapo_tofu" {
+  knowledge_base_id = coze_knowledge_base.recipes.id
+  name              = "麻婆豆腐.txt"
+  content_base64    = base64encode("麻婆豆腐：豆腐切块焯水；牛肉末炒酥，下郫县豆瓣炒出红油；加汤烧豆腐，勾芡，撒花椒面。")
+}
+
 # ... and coze_bot_config the behaviour: each resource manages only the
 # attributes it sets, so the two never fight.
 resource "coze_bot_config" "chef" {
@@ -44,7 +58,7 @@ resource "coze_bot_config" "chef" {
     suggested_questions = ["川菜，我想吃辣的", "随机教我一道菜"]
   }
   knowledge = {
-    dataset_ids     = ["7385093717923410"]
+    dataset_ids     = [coze_knowledge_base.recipes.id]
     search_strategy = 1
   }
   model_info_config = {
@@ -55,6 +69,9 @@ resource "coze_bot_config" "chef" {
   suggest_reply_info = {
     reply_mode = "enable"
   }
+
+  # Bind the knowledge base once its document is processed.
+  depends_on = [coze_knowledge_document.mapo_tofu]
 }
 
 resource "coze_bot_publish" "chef" {
@@ -79,6 +96,10 @@ output "bot_id" {
 
 output "published_version" {
   value = coze_bot_publish.chef.version
+}
+
+output "knowledge_base_id" {
+  value = coze_knowledge_base.recipes.id
 }
 
 output "published_prologue" {

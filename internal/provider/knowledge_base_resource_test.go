@@ -1,0 +1,296 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
+)
+
+// The knowledge tests poll fast and read documents in pages of 4, so that
+// Read's paging runs in every test.
+func init() {
+	documentPollBackoff = coze.PollBackoff{Initial: 5 * time.Millisecond, Max: 40 * time.Millisecond}
+	documentListPageSize = 4
+}
+
+// checkKnowledgeBase asserts the mock's stored knowledge base of coze_knowledge_base.kb.
+func (e *testEnv) checkKnowledgeBase(check func(mockcoze.KnowledgeBase) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id := stateAttr(s, "coze_knowledge_base.kb", "id")
+		kb, found := e.mock.KnowledgeBaseByID(id)
+		if !found {
+			return fmt.Errorf("knowledge base %q of coze_knowledge_base.kb not in the mock", id)
+		}
+		return check(kb)
+	}
+}
+
+// requestCount asserts how many requests the mock has seen to a method and path.
+func (e *testEnv) requestCount(method, path string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := len(e.mock.RequestsTo(method, path)); got != want {
+			return fmt.Errorf("mock saw %d %s %s, want %d", got, method, path, want)
+		}
+		return nil
+	}
+}
+
+const tinyPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+
+func TestAccKnowledgeBase_createUpdateReadOnlyImportDestroy(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	env.mock.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: 1})
+	cfg := func(name, description, docs string) string {
+		return env.config(fmt.Sprintf(`
+resource "coze_file" "icon" {
+  content_base64 = %q
+  file_name      = "kb.png"
+}
+resource "coze_knowledge_base" "kb" {
+  space_id     = %q
+  name         = %q
+  description  = %q
+  icon_file_id = coze_file.icon.id
+}
+%s`, tinyPNG, mockcoze.DefaultSpaceID, name, description, docs))
+	}
+	docs := `
+resource "coze_knowledge_document" "d" {
+  count             = 2
+  knowledge_base_id = coze_knowledge_base.kb.id
+  name              = "d${count.index}.txt"
+  content_base64    = base64encode("document ${count.index}")
+}`
+	var kbID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, found := env.mock.KnowledgeBaseByID(kbID); found {
+				return fmt.Errorf("knowledge base %s still in the mock after destroy", kbID)
+			}
+			return env.requestCount("DELETE", "/v1/datasets/"+kbID, 1)(nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("产品文档", "A 的产品文档", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("format_type"), knownvalue.StringExact("text")),
+					statecheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("doc_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("status"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("create_time"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(s *terraform.State) error { kbID = stateAttr(s, "coze_knowledge_base.kb", "id"); return nil },
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
+						if kb.Name != "产品文档" || kb.Description != "A 的产品文档" || kb.FormatType != 0 || kb.SpaceID != mockcoze.DefaultSpaceID ||
+							kb.IconFileID == "" {
+							return fmt.Errorf("stored %+v", kb)
+						}
+						return nil
+					}),
+					env.requestCount("POST", "/v1/datasets", 1),
+					checkNoToken,
+				),
+			},
+			{
+				Config: cfg("AI知识库", "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionUpdate),
+					// read-only attributes keep their values: they are not "known after apply"
+					plancheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("update_time"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("doc_count"), knownvalue.Int64Exact(0)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
+						if kb.Name != "AI知识库" || kb.Description != "" || kb.IconFileID == "" {
+							return fmt.Errorf("after update %+v (the update API must be sent all three fields)", kb)
+						}
+						return nil
+					}),
+					func(s *terraform.State) error { return env.requestCount("PUT", "/v1/datasets/"+kbID, 1)(s) },
+				),
+			},
+			// Documents change doc_count, slice_count, all_file_size and update_time:
+			// the plan after this apply (which refreshes) must still be empty.
+			{
+				Config: cfg("AI知识库", "", docs),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				RefreshState: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("coze_knowledge_base.kb", "doc_count", "2"),
+					resource.TestCheckResourceAttr("coze_knowledge_base.kb", "all_file_size", "20"),
+					resource.TestCheckResourceAttr("coze_knowledge_base.kb", "slice_count", "2"),
+				),
+			},
+			{
+				Config:             cfg("AI知识库", "", docs),
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ExpectNonEmptyPlan: false,
+			},
+			{
+				ResourceName:      "coze_knowledge_base.kb",
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return mockcoze.DefaultSpaceID + "/" + kbID, nil },
+				ImportStateVerify: true,
+				// the icon's file id is write-only: the API returns a signed URL
+				ImportStateVerifyIgnore: []string{"timeouts", "icon_file_id"},
+			},
+			{
+				ResourceName:  "coze_knowledge_base.kb",
+				ImportState:   true,
+				ImportStateId: "7700000000000000000",
+				ExpectError:   words("Import coze_knowledge_base by <space_id>/<dataset_id>"),
+			},
+		},
+	})
+}
+
+func TestAccKnowledgeBase_driftAndOutOfBandDeletion(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_knowledge_base" "kb" {
+  space_id    = %q
+  name        = "FAQ"
+  description = "questions"
+  format_type = "image"
+}`, mockcoze.DefaultSpaceID))
+	var first string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(s *terraform.State) error { first = stateAttr(s, "coze_knowledge_base.kb", "id"); return nil },
+					env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
+						if kb.FormatType != 2 {
+							return fmt.Errorf("format_type %d, want 2 (image)", kb.FormatType)
+						}
+						return nil
+					}),
+				),
+			},
+			// Renamed in the Coze UI: the name filter misses it, the full listing finds it.
+			{
+				PreConfig: func() {
+					env.mock.EditKnowledgeBase(first, func(kb *mockcoze.KnowledgeBase) { kb.Name = "Renamed"; kb.Description = "" })
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("coze_knowledge_base.kb", tfjsonpath.New("name"), knownvalue.StringExact("FAQ")),
+				}},
+				Check: env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
+					if kb.ID != first || kb.Name != "FAQ" || kb.Description != "questions" {
+						return fmt.Errorf("after drift correction %+v", kb)
+					}
+					return nil
+				}),
+			},
+			// Deleted in the Coze UI: dropped with a warning, then created again.
+			{
+				PreConfig: func() { env.mock.DeleteKnowledgeBase(first) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionCreate),
+				}},
+				Check: func(s *terraform.State) error {
+					if id := stateAttr(s, "coze_knowledge_base.kb", "id"); id == first || id == "" {
+						return fmt.Errorf("id %q after re-creation", id)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccKnowledgeBase_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	for _, tc := range []struct{ hcl, want string }{
+		{`name = "` + strings.Repeat("知", 101) + `"`, `Attribute name UTF-8 character count must be between 1 and 100, got: 101`},
+		{`name = ""`, `Attribute name UTF-8 character count must be between 1 and 100, got: 0`},
+		{`name = "n"` + "\n  format_type = \"table\"", `Attribute format_type value must be one of: ["text" "image"], got: "table"`},
+		{`name = "n"` + "\n  icon_file_id = \"icon.png\"", `Attribute icon_file_id must be a decimal id`},
+	} {
+		t.Run(tc.want[10:40], func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.config(fmt.Sprintf("resource \"coze_knowledge_base\" \"kb\" {\n  space_id = \"1\"\n  %s\n}", tc.hcl)),
+					PlanOnly:    true,
+					ExpectError: words(tc.want),
+				}},
+			})
+		})
+	}
+	if n := len(env.mock.Requests()); n != 0 {
+		t.Errorf("validation errors must stop the plan before any API call; the mock saw %d requests", n)
+	}
+}
+
+// A failed API call shows code, msg and logid, and leaves nothing in the state.
+func TestAccKnowledgeBase_apiErrorLeavesStateUntouched(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := func(name string) string {
+		return env.config(fmt.Sprintf(`resource "coze_knowledge_base" "kb" {
+  space_id = %q
+  name     = %q
+}`, mockcoze.DefaultSpaceID, name))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/datasets", Method: "POST", Code: 4101, Msg: "no createKnowledge permission"})
+				},
+				Config:      cfg("n"),
+				ExpectError: regexp.MustCompile(`(?s)Cannot create Coze knowledge base "n" in space 7341000000000000.*code:\s+4101.*no createKnowledge permission.*logid:\s+\d{14}[0-9A-F]{12}.*createKnowledge`),
+			},
+			{
+				Config: cfg("n"),
+				Check: func(s *terraform.State) error {
+					if got := len(env.mock.KnowledgeBases()); got != 1 {
+						return fmt.Errorf("%d knowledge bases after the retry", got)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Path: "/v1/datasets/*", Method: "PUT", Code: 4000, Msg: "name is sensitive"})
+				},
+				Config:      cfg("renamed"),
+				ExpectError: regexp.MustCompile(`(?s)Cannot update Coze knowledge base \d+.*code:\s+4000.*name is sensitive`),
+			},
+			// The failed update left the state as it was: the rename is planned again.
+			{
+				Config: cfg("renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_knowledge_base.kb", plancheck.ResourceActionUpdate),
+				}},
+			},
+		},
+	})
+}
