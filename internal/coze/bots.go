@@ -14,7 +14,7 @@ func (c *Client) UpdateBot(ctx context.Context, req *UpdateBotRequest) error {
 	if req == nil || req.BotID == "" {
 		return errors.New("update bot: bot_id is required")
 	}
-	return c.do(ctx, "update bot "+req.BotID, http.MethodPost, "/v1/bot/update", nil, req, nil)
+	return c.do(ctx, request{op: "update bot " + req.BotID, method: http.MethodPost, path: "/v1/bot/update", body: req})
 }
 
 // GetBot calls GET /v1/bots/{bot_id}. published=false reads the draft, which
@@ -25,7 +25,8 @@ func (c *Client) GetBot(ctx context.Context, botID string, published bool) (*Bot
 	}
 	var bot Bot
 	query := url.Values{"is_published": {strconv.FormatBool(published)}}
-	if err := c.do(ctx, "get bot "+botID, http.MethodGet, "/v1/bots/"+url.PathEscape(botID), query, nil, &bot); err != nil {
+	if err := c.do(ctx, request{op: "get bot " + botID, method: http.MethodGet,
+		path: "/v1/bots/" + url.PathEscape(botID), query: query, out: &bot}); err != nil {
 		return nil, err
 	}
 	return &bot, nil

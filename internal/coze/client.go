@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -169,70 +170,66 @@ type envelope struct {
 
 type attemptsKey struct{}
 
-// callOption adjusts one API call; most calls need none.
-type callOption func(*callSettings)
-
-type callSettings struct {
-	header http.Header
+// request is one API call: do, send and sendAs take it whole.
+type request struct {
+	op     string // what the call does, for errors and logs: "update bot 7342866800001"
+	method string
+	path   string
+	query  url.Values
+	// body is, for do, a value sent as JSON (nil: no body); for send, what
+	// retryablehttp can rewind ([]byte or a ReaderFunc), of contentType.
+	body        any
+	contentType string
+	logBody     string // what TRACE logs show of body (send)
+	// out receives the answer's data when not nil.
+	out    any
+	header http.Header // more request headers
 	// payloadBesideCode: the response carries its payload next to code and
-	// msg (the /open_api/knowledge/document/* endpoints), not under data.
+	// msg (the /open_api/knowledge/document/* endpoints), not under data:
+	// out is decoded from the whole response body.
 	payloadBesideCode bool
 }
 
-// withHeader sets a request header.
-func withHeader(key, value string) callOption {
-	return func(s *callSettings) { s.header.Set(key, value) }
-}
-
-// withPayloadBesideCode decodes out from the whole response body instead of
-// from its data field.
-func withPayloadBesideCode() callOption {
-	return func(s *callSettings) { s.payloadBesideCode = true }
-}
-
-// do sends one JSON API call, with retries, and decodes data into out (if not nil).
-func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, body any, out any, opts ...callOption) error {
-	if body == nil {
-		return c.send(ctx, op, method, path, query, nil, "", "", out, opts...)
+// do sends one JSON API call, with retries, and decodes data into r.out (if not nil).
+func (c *Client) do(ctx context.Context, r request) error {
+	if r.body != nil {
+		payload, err := json.Marshal(r.body)
+		if err != nil {
+			return fmt.Errorf("%s: encoding request: %w", r.op, err)
+		}
+		r.body, r.contentType, r.logBody = payload, "application/json", string(payload)
 	}
-	payload, err := json.Marshal(body)
-	if err != nil {
-		return fmt.Errorf("%s: encoding request: %w", op, err)
-	}
-	return c.send(ctx, op, method, path, query, payload, "application/json", string(payload), out, opts...)
+	return c.send(ctx, r)
 }
 
 // sendAs sends one API call as token (see send in oauth.go) with any body
-// retryablehttp can rewind ([]byte or a ReaderFunc); logBody is what TRACE
+// retryablehttp can rewind ([]byte or a ReaderFunc); r.logBody is what TRACE
 // logs show of it.
-func (c *Client) sendAs(ctx context.Context, token, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
-	settings := callSettings{header: http.Header{}}
-	for _, opt := range opts {
-		opt(&settings)
-	}
+func (c *Client) sendAs(ctx context.Context, token string, r request) error {
+	op, method, path := r.op, r.method, r.path
 	endpoint := c.baseURL.JoinPath(path)
-	endpoint.RawQuery = query.Encode()
+	endpoint.RawQuery = r.query.Encode()
 
 	attempts := new(atomic.Int64)
 	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), r.body)
 	if err != nil {
 		return fmt.Errorf("%s: building request: %w", op, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
 	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	for key, values := range settings.header {
-		req.Header[key] = values
+	for key, values := range r.header {
+		req.Header[key] = slices.Clone(values)
 	}
 
 	start := time.Now()
-	c.trace(ctx, "Coze API request body", map[string]any{"method": method, "path": path, "body": logBody})
+	c.trace(ctx, "Coze API request body", map[string]any{"method": method, "path": path, "body": r.logBody})
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.debug(ctx, "Coze API request failed", map[string]any{
@@ -264,13 +261,13 @@ func (c *Client) sendAs(ctx context.Context, token, op, method, path string, que
 		decoded = &decodedBody{}
 		decoded.env, decoded.decodeErr = decodeEnvelope(raw)
 	}
-	dataOut := out
-	if settings.payloadBesideCode {
+	dataOut := r.out
+	if r.payloadBesideCode {
 		dataOut = nil
 	}
 	err = parseEnvelope(op, resp.StatusCode, resp.Header.Get("X-Tt-Logid"), raw, decoded.env, decoded.decodeErr, dataOut, fields)
-	if err == nil && settings.payloadBesideCode && out != nil {
-		if err = json.Unmarshal(raw, out); err != nil {
+	if err == nil && r.payloadBesideCode && r.out != nil {
+		if err = json.Unmarshal(raw, r.out); err != nil {
 			err = fmt.Errorf("%s: decoding response (logid %s): %w", op, fields["logid"], err)
 		}
 	}

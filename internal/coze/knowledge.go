@@ -73,7 +73,14 @@ const (
 
 // agwJsConv asks the gateway to send 64-bit numbers as strings; the
 // document endpoints require it.
-var agwJsConv = withHeader("Agw-Js-Conv", "str")
+var agwJsConv = http.Header{"Agw-Js-Conv": {"str"}}
+
+// documentRequest is a call of POST /open_api/knowledge/document/<action>:
+// these endpoints want agwJsConv and answer with the payload beside code.
+func documentRequest(op, action string, body, out any) request {
+	return request{op: op, method: http.MethodPost, path: "/open_api/knowledge/document/" + action, body: body, out: out,
+		header: agwJsConv, payloadBesideCode: true}
+}
 
 // ---- knowledge bases ----
 
@@ -95,7 +102,7 @@ func (c *Client) CreateDataset(ctx context.Context, req *CreateDatasetRequest) (
 		DatasetID FlexString `json:"dataset_id"`
 	}
 	op := "create knowledge base in space " + req.SpaceID
-	if err := c.do(ctx, op, http.MethodPost, "/v1/datasets", nil, req, &data); err != nil {
+	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/v1/datasets", body: req, out: &data}); err != nil {
 		return "", err
 	}
 	if data.DatasetID == "" {
@@ -119,8 +126,8 @@ func (c *Client) UpdateDataset(ctx context.Context, req *UpdateDatasetRequest) e
 	if req == nil || req.DatasetID == "" || req.Name == "" {
 		return errors.New("update knowledge base: dataset_id and name are required")
 	}
-	return c.do(ctx, "update knowledge base "+req.DatasetID, http.MethodPut,
-		"/v1/datasets/"+url.PathEscape(req.DatasetID), nil, req, nil)
+	return c.do(ctx, request{op: "update knowledge base " + req.DatasetID, method: http.MethodPut,
+		path: "/v1/datasets/" + url.PathEscape(req.DatasetID), body: req})
 }
 
 // DeleteDataset deletes a knowledge base and every document in it.
@@ -128,8 +135,8 @@ func (c *Client) DeleteDataset(ctx context.Context, datasetID string) error {
 	if datasetID == "" {
 		return errors.New("delete knowledge base: dataset_id is required")
 	}
-	return c.do(ctx, "delete knowledge base "+datasetID, http.MethodDelete,
-		"/v1/datasets/"+url.PathEscape(datasetID), nil, nil, nil)
+	return c.do(ctx, request{op: "delete knowledge base " + datasetID, method: http.MethodDelete,
+		path: "/v1/datasets/" + url.PathEscape(datasetID)})
 }
 
 // Dataset is one knowledge base of GET /v1/datasets.
@@ -197,7 +204,8 @@ func (c *Client) ListDatasets(ctx context.Context, req ListDatasetsRequest) (*Da
 		query.Set("page_size", strconv.Itoa(req.PageSize))
 	}
 	var list DatasetList
-	if err := c.do(ctx, "list knowledge bases of space "+req.SpaceID, http.MethodGet, "/v1/datasets", query, nil, &list); err != nil {
+	if err := c.do(ctx, request{op: "list knowledge bases of space " + req.SpaceID, method: http.MethodGet,
+		path: "/v1/datasets", query: query, out: &list}); err != nil {
 		return nil, err
 	}
 	return &list, nil
@@ -393,8 +401,7 @@ func (c *Client) CreateDocuments(ctx context.Context, req *CreateDocumentsReques
 			DocumentInfos []Document `json:"document_infos"`
 		}
 		op := fmt.Sprintf("create %s in knowledge base %s", documentNames(batch.DocumentBases), req.DatasetID)
-		if err := c.do(ctx, op, http.MethodPost, "/open_api/knowledge/document/create", nil, &batch, &resp,
-			agwJsConv, withPayloadBesideCode()); err != nil {
+		if err := c.do(ctx, documentRequest(op, "create", &batch, &resp)); err != nil {
 			return created, err
 		}
 		if len(resp.DocumentInfos) != len(batch.DocumentBases) {
@@ -431,8 +438,7 @@ func (c *Client) UpdateDocument(ctx context.Context, req *UpdateDocumentRequest)
 	if req == nil || req.DocumentID == "" {
 		return errors.New("update document: document_id is required")
 	}
-	return c.do(ctx, "update document "+req.DocumentID, http.MethodPost, "/open_api/knowledge/document/update",
-		nil, req, nil, agwJsConv, withPayloadBesideCode())
+	return c.do(ctx, documentRequest("update document "+req.DocumentID, "update", req, nil))
 }
 
 // DeleteDocuments deletes documents, MaxDocumentsPerDelete a call.
@@ -449,8 +455,7 @@ func (c *Client) DeleteDocuments(ctx context.Context, documentIDs []string) erro
 		body := struct {
 			DocumentIDs []string `json:"document_ids"`
 		}{batch}
-		if err := c.do(ctx, op, http.MethodPost, "/open_api/knowledge/document/delete", nil, body, nil,
-			agwJsConv, withPayloadBesideCode()); err != nil {
+		if err := c.do(ctx, documentRequest(op, "delete", body, nil)); err != nil {
 			return err
 		}
 	}
@@ -474,8 +479,7 @@ func (c *Client) ListDocuments(ctx context.Context, datasetID string, page, size
 		Size      int    `json:"size,omitempty"`
 	}{datasetID, page, size}
 	var list DocumentList
-	if err := c.do(ctx, "list documents of knowledge base "+datasetID, http.MethodPost, "/open_api/knowledge/document/list",
-		nil, body, &list, agwJsConv, withPayloadBesideCode()); err != nil {
+	if err := c.do(ctx, documentRequest("list documents of knowledge base "+datasetID, "list", body, &list)); err != nil {
 		return nil, err
 	}
 	return &list, nil
@@ -572,8 +576,8 @@ func (c *Client) GetDocumentProgress(ctx context.Context, datasetID string, docu
 		Data []DocumentProgress `json:"data"`
 	}
 	op := fmt.Sprintf("get the processing progress of %s in knowledge base %s", plural(documentIDs, "document"), datasetID)
-	if err := c.do(ctx, op, http.MethodPost, "/v1/datasets/"+url.PathEscape(datasetID)+"/process", nil, body, &data,
-		agwJsConv); err != nil {
+	if err := c.do(ctx, request{op: op, method: http.MethodPost,
+		path: "/v1/datasets/" + url.PathEscape(datasetID) + "/process", body: body, out: &data, header: agwJsConv}); err != nil {
 		return nil, err
 	}
 	return data.Data, nil

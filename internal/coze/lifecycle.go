@@ -42,7 +42,8 @@ func (c *Client) CreateBot(ctx context.Context, req *CreateBotRequest) (string, 
 	var data struct {
 		BotID string `json:"bot_id"`
 	}
-	if err := c.do(ctx, "create bot in space "+req.SpaceID, http.MethodPost, "/v1/bot/create", nil, req, &data); err != nil {
+	if err := c.do(ctx, request{op: "create bot in space " + req.SpaceID, method: http.MethodPost,
+		path: "/v1/bot/create", body: req, out: &data}); err != nil {
 		return "", err
 	}
 	if data.BotID == "" {
@@ -71,7 +72,8 @@ func (c *Client) PublishBot(ctx context.Context, req *PublishBotRequest) (*Publi
 		return nil, errors.New("publish bot: bot_id and connector_ids are required")
 	}
 	var data PublishedBot
-	if err := c.do(ctx, "publish bot "+req.BotID, http.MethodPost, "/v1/bot/publish", nil, req, &data); err != nil {
+	if err := c.do(ctx, request{op: "publish bot " + req.BotID, method: http.MethodPost, path: "/v1/bot/publish",
+		body: req, out: &data}); err != nil {
 		return nil, err
 	}
 	return &data, nil
@@ -86,8 +88,8 @@ func (c *Client) UnpublishBot(ctx context.Context, botID, connectorID, reason st
 		ConnectorID     string `json:"connector_id"`
 		UnpublishReason string `json:"unpublish_reason,omitempty"`
 	}{connectorID, reason}
-	return c.do(ctx, fmt.Sprintf("unpublish bot %s from connector %s", botID, connectorID), http.MethodPost,
-		"/v1/bots/"+url.PathEscape(botID)+"/unpublish", nil, body, nil)
+	return c.do(ctx, request{op: fmt.Sprintf("unpublish bot %s from connector %s", botID, connectorID),
+		method: http.MethodPost, path: "/v1/bots/" + url.PathEscape(botID) + "/unpublish", body: body})
 }
 
 // BotList is one page of GET /v1/bots.
@@ -147,7 +149,8 @@ func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, e
 		query.Set("page_size", strconv.Itoa(req.PageSize))
 	}
 	var list BotList
-	if err := c.do(ctx, "list bots of workspace "+req.WorkspaceID, http.MethodGet, "/v1/bots", query, nil, &list); err != nil {
+	if err := c.do(ctx, request{op: "list bots of workspace " + req.WorkspaceID, method: http.MethodGet,
+		path: "/v1/bots", query: query, out: &list}); err != nil {
 		return nil, err
 	}
 	return &list, nil
@@ -219,7 +222,8 @@ func (c *Client) RetrieveFile(ctx context.Context, fileID string) (*File, error)
 		return nil, errors.New("retrieve file: file_id is required")
 	}
 	var file File
-	err := c.do(ctx, "retrieve file "+fileID, http.MethodGet, "/v1/files/retrieve", url.Values{"file_id": {fileID}}, nil, &file)
+	err := c.do(ctx, request{op: "retrieve file " + fileID, method: http.MethodGet, path: "/v1/files/retrieve",
+		query: url.Values{"file_id": {fileID}}, out: &file})
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +261,8 @@ func (c *Client) UploadFile(ctx context.Context, fileName string, open func() (i
 		return pr, nil
 	}
 	var file File
-	err := c.send(ctx, op, http.MethodPost, "/v1/files/upload", nil, retryablehttp.ReaderFunc(body),
-		"multipart/form-data; boundary="+boundary, "(multipart upload of "+fileName+")", &file)
+	err := c.send(ctx, request{op: op, method: http.MethodPost, path: "/v1/files/upload", body: retryablehttp.ReaderFunc(body),
+		contentType: "multipart/form-data; boundary=" + boundary, logBody: "(multipart upload of " + fileName + ")", out: &file})
 	if err != nil {
 		return nil, err
 	}

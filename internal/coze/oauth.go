@@ -220,22 +220,22 @@ func (e *RenewedTokenRefusedError) Unwrap() error { return e.Err }
 // renewed once and the call sent once more: a token can be refused before
 // its expires_in (revoked, or expired on a server whose clock runs ahead),
 // and the call was refused before it did anything.
-func (c *Client) send(ctx context.Context, op, method, path string, query url.Values, body any, contentType, logBody string, out any, opts ...callOption) error {
+func (c *Client) send(ctx context.Context, r request) error {
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", r.op, err)
 	}
-	err = c.sendAs(ctx, token, op, method, path, query, body, contentType, logBody, out, opts...)
+	err = c.sendAs(ctx, token, r)
 	renewable, ok := c.tokens.(renewableTokenSource)
 	if !ok || !tokenRefused(err) {
 		return err
 	}
 	c.debug(ctx, "Coze API refused the service app's access token: renewing it and sending the call once more",
-		map[string]any{"method": method, "path": path})
+		map[string]any{"method": r.method, "path": r.path})
 	if token, err = renewable.Renew(ctx, token); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", r.op, err)
 	}
-	err = c.sendAs(ctx, token, op, method, path, query, body, contentType, logBody, out, opts...)
+	err = c.sendAs(ctx, token, r)
 	if apiErr, refused := AsAPIError(err); refused && tokenRefused(err) {
 		return &RenewedTokenRefusedError{Err: apiErr}
 	}

@@ -68,7 +68,8 @@ func (c *Client) ListWorkflows(ctx context.Context, req ListWorkflowsRequest) (*
 		query.Set("page_size", strconv.Itoa(req.PageSize))
 	}
 	var list WorkflowList
-	if err := c.do(ctx, "list workflows of workspace "+req.WorkspaceID, http.MethodGet, "/v1/workflows", query, nil, &list); err != nil {
+	if err := c.do(ctx, request{op: "list workflows of workspace " + req.WorkspaceID, method: http.MethodGet,
+		path: "/v1/workflows", query: query, out: &list}); err != nil {
 		return nil, err
 	}
 	return &list, nil

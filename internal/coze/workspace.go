@@ -63,7 +63,7 @@ func (c *Client) CreateWorkspace(ctx context.Context, req *CreateWorkspaceReques
 		ID string `json:"id"`
 	}
 	op := fmt.Sprintf("create workspace %q", req.Name)
-	if err := c.do(ctx, op, http.MethodPost, "/v1/workspaces", nil, req, &data); err != nil {
+	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/v1/workspaces", body: req, out: &data}); err != nil {
 		return "", err
 	}
 	if data.ID == "" {
@@ -85,7 +85,8 @@ func (c *Client) UpdateWorkspace(ctx context.Context, workspaceID string, req *U
 	if workspaceID == "" || req == nil {
 		return errors.New("update workspace: workspace_id is required")
 	}
-	return c.do(ctx, "update workspace "+workspaceID, http.MethodPut, "/v1/workspaces/"+url.PathEscape(workspaceID), nil, req, nil)
+	return c.do(ctx, request{op: "update workspace " + workspaceID, method: http.MethodPut,
+		path: "/v1/workspaces/" + url.PathEscape(workspaceID), body: req})
 }
 
 // Workspace is one entry of GET /v1/workspaces. Description is nil when the
@@ -128,7 +129,8 @@ func (c *Client) ListWorkspaces(ctx context.Context, req ListWorkspacesRequest) 
 	setIfNotEmpty(query, "coze_account_id", req.CozeAccountID)
 	setPage(query, req.PageNum, req.PageSize)
 	var list WorkspaceList
-	if err := c.do(ctx, "list workspaces", http.MethodGet, "/v1/workspaces", query, nil, &list); err != nil {
+	if err := c.do(ctx, request{op: "list workspaces", method: http.MethodGet, path: "/v1/workspaces", query: query,
+		out: &list}); err != nil {
 		return nil, err
 	}
 	return &list, nil
@@ -189,7 +191,8 @@ func (c *Client) ListWorkspaceMembers(ctx context.Context, workspaceID string, p
 	query := url.Values{}
 	setPage(query, pageNum, pageSize)
 	var list MemberList
-	if err := c.do(ctx, "list members of workspace "+workspaceID, http.MethodGet, membersPath(workspaceID), query, nil, &list); err != nil {
+	if err := c.do(ctx, request{op: "list members of workspace " + workspaceID, method: http.MethodGet,
+		path: membersPath(workspaceID), query: query, out: &list}); err != nil {
 		return nil, err
 	}
 	return &list, nil
@@ -261,8 +264,8 @@ func (c *Client) AddWorkspaceMembers(ctx context.Context, workspaceID string, us
 			ids[i] = u.UserID
 		}
 		var data AddMembersResult
-		if err := c.do(ctx, fmt.Sprintf("add users %v to workspace %s", ids, workspaceID), http.MethodPost,
-			membersPath(workspaceID), nil, body, &data); err != nil {
+		if err := c.do(ctx, request{op: fmt.Sprintf("add users %v to workspace %s", ids, workspaceID),
+			method: http.MethodPost, path: membersPath(workspaceID), body: body, out: &data}); err != nil {
 			return merged, err
 		}
 		merged.AddedSuccess = append(merged.AddedSuccess, data.AddedSuccess...)
@@ -323,8 +326,8 @@ func (c *Client) RemoveWorkspaceMembers(ctx context.Context, workspaceID string,
 			UserIDs []string `json:"user_ids"`
 		}{batch}
 		var data RemoveMembersResult
-		if err := c.do(ctx, fmt.Sprintf("remove users %v from workspace %s", batch, workspaceID), http.MethodDelete,
-			membersPath(workspaceID), nil, body, &data); err != nil {
+		if err := c.do(ctx, request{op: fmt.Sprintf("remove users %v from workspace %s", batch, workspaceID),
+			method: http.MethodDelete, path: membersPath(workspaceID), body: body, out: &data}); err != nil {
 			return merged, err
 		}
 		merged.RemovedSuccess = append(merged.RemovedSuccess, data.RemovedSuccess...)
