@@ -212,46 +212,26 @@ func (c *Client) ListDatasets(ctx context.Context, req ListDatasetsRequest) (*Da
 }
 
 // AllDatasets yields the knowledge bases of every page of the listing,
-// MaxDatasetPageSize a page unless req.PageSize says otherwise. It stops at
-// the first error, which it yields. Breaking out of the loop stops paging.
+// MaxDatasetPageSize a page unless req.PageSize says otherwise, until a page
+// comes back short or empty (eachPage; total_count is not trusted to end
+// it). It stops at the first error, which it yields. Breaking out of the
+// loop stops paging.
 func (c *Client) AllDatasets(ctx context.Context, req ListDatasetsRequest) iter.Seq2[*Dataset, error] {
 	if req.PageSize == 0 {
 		req.PageSize = MaxDatasetPageSize
 	}
-	return func(yield func(*Dataset, error) bool) {
-		seen := 0
-		for page := 1; page <= maxListPages; page++ {
+	return pagedSeq(paging[Dataset]{
+		op: "list knowledge bases of space " + req.SpaceID, noun: "knowledge bases", pageSize: req.PageSize,
+		fetch: func(page int) (listPage[Dataset], error) {
 			req.PageNum = page
 			list, err := c.ListDatasets(ctx, req)
 			if err != nil {
-				yield(nil, err)
-				return
+				return listPage[Dataset]{}, err
 			}
-			for i := range list.DatasetList {
-				if !yield(&list.DatasetList[i], nil) {
-					return
-				}
-			}
-			seen += len(list.DatasetList)
-			if lastPage(len(list.DatasetList), req.PageSize, seen, int(list.TotalCount)) {
-				return
-			}
-		}
-		yield(nil, fmt.Errorf("list knowledge bases of space %s: more than %d pages", req.SpaceID, maxListPages))
-	}
-}
-
-// lastPage decides when paging ends: an empty page, or everything counted
-// when the API tells a total, or else a short page.
-func lastPage(got, pageSize, seen, total int) bool {
-	switch {
-	case got == 0:
-		return true
-	case total > 0:
-		return seen >= total
-	default:
-		return got < pageSize
-	}
+			return listPage[Dataset]{items: list.DatasetList}, nil
+		},
+		key: func(d Dataset) string { return d.ID.String() },
+	})
 }
 
 // ---- documents ----
@@ -490,32 +470,26 @@ func (c *Client) ListDocuments(ctx context.Context, datasetID string, page, size
 const DefaultDocumentPageSize = 100
 
 // AllDocuments yields the documents of every page of a knowledge base,
-// pageSize a page (0: DefaultDocumentPageSize). It stops at the first error,
-// which it yields. Breaking out of the loop stops paging.
+// pageSize a page (0: DefaultDocumentPageSize), until a page comes back
+// short or empty (eachPage): never on total alone, which an API that counts
+// the page, or ignores the page number, would make a silent truncation. It
+// stops at the first error, which it yields. Breaking out of the loop stops
+// paging.
 func (c *Client) AllDocuments(ctx context.Context, datasetID string, pageSize int) iter.Seq2[*Document, error] {
 	if pageSize <= 0 {
 		pageSize = DefaultDocumentPageSize
 	}
-	return func(yield func(*Document, error) bool) {
-		seen := 0
-		for page := 1; page <= maxListPages; page++ {
+	return pagedSeq(paging[Document]{
+		op: "list documents of knowledge base " + datasetID, noun: "documents", pageSize: pageSize,
+		fetch: func(page int) (listPage[Document], error) {
 			list, err := c.ListDocuments(ctx, datasetID, page, pageSize)
 			if err != nil {
-				yield(nil, err)
-				return
+				return listPage[Document]{}, err
 			}
-			for i := range list.DocumentInfos {
-				if !yield(&list.DocumentInfos[i], nil) {
-					return
-				}
-			}
-			seen += len(list.DocumentInfos)
-			if lastPage(len(list.DocumentInfos), pageSize, seen, int(list.Total)) {
-				return
-			}
-		}
-		yield(nil, fmt.Errorf("list documents of knowledge base %s: more than %d pages", datasetID, maxListPages))
-	}
+			return listPage[Document]{items: list.DocumentInfos}, nil
+		},
+		key: func(d Document) string { return d.ID.String() },
+	})
 }
 
 // FindDocument looks a document up in its knowledge base's listing, page by

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,52 +16,6 @@ import (
 // The request examples below are the docs' (coze-docs/*.md), with the
 // Authorization header left out. Where an example is not valid JSON or
 // contradicts its own table, the fix is said next to it.
-
-// recorded is one request a recorder saw.
-type recorded struct {
-	method, path, query string
-	header              http.Header
-	body                []byte
-}
-
-// recorder answers each request with the next of its answers (the last one
-// repeats) and records the request.
-type recorder struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests []recorded
-}
-
-func newRecorder(t *testing.T, answers ...string) *recorder {
-	t.Helper()
-	rec := &recorder{}
-	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		n := len(rec.requests)
-		rec.requests = append(rec.requests, recorded{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
-		rec.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, answers[min(n, len(answers)-1)])
-	}))
-	t.Cleanup(rec.Close)
-	return rec
-}
-
-func (r *recorder) all() []recorded {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]recorded(nil), r.requests...)
-}
-
-func (r *recorder) only(t *testing.T) recorded {
-	t.Helper()
-	all := r.all()
-	if len(all) != 1 {
-		t.Fatalf("%d requests, want 1", len(all))
-	}
-	return all[0]
-}
 
 func wantRequest(t *testing.T, got recorded, method, path string, agwJsConv bool) {
 	t.Helper()
@@ -210,8 +163,8 @@ func TestListDatasetsMatchesTheDocExample(t *testing.T) {
 	got := rec.only(t)
 	wantRequest(t, got, http.MethodGet, "/v1/datasets", false)
 	// The example sends format_type= empty; an unset filter is left out here.
-	if want := "format_type=2&name=%E7%9F%A5%E8%AF%86%E5%BA%93&page_num=1&page_size=5&space_id=731121948439879"; got.query != want {
-		t.Errorf("query = %s, want %s", got.query, want)
+	if want := "format_type=2&name=%E7%9F%A5%E8%AF%86%E5%BA%93&page_num=1&page_size=5&space_id=731121948439879"; got.query.Encode() != want {
+		t.Errorf("query = %s, want %s", got.query.Encode(), want)
 	}
 	if list.TotalCount != 1 || len(list.DatasetList) != 1 {
 		t.Fatalf("list = %+v", list)
@@ -272,8 +225,8 @@ func TestAllDatasetsReadsEveryPage(t *testing.T) {
 	if strings.Join(got, ",") != "1,2,3,4,5" {
 		t.Errorf("ids = %v", got)
 	}
-	reqs := rec.all()
-	if len(reqs) != 3 || !strings.Contains(reqs[2].query, "page_num=3") {
+	reqs := rec.requests()
+	if len(reqs) != 3 || reqs[2].query.Get("page_num") != "3" {
 		t.Errorf("requests = %+v", reqs)
 	}
 }
@@ -289,7 +242,7 @@ func TestAllDatasetsStopsWhenTheCallerStops(t *testing.T) {
 			break
 		}
 	}
-	if n := len(rec.all()); n != 1 {
+	if n := len(rec.requests()); n != 1 {
 		t.Errorf("%d pages read after the caller stopped on the first item", n)
 	}
 }
@@ -305,8 +258,49 @@ func TestAllDatasetsWithoutTotalStopsOnAShortPage(t *testing.T) {
 		}
 		n++
 	}
-	if n != 3 || len(rec.all()) != 2 {
-		t.Errorf("%d datasets in %d requests", n, len(rec.all()))
+	if n != 3 || len(rec.requests()) != 2 {
+		t.Errorf("%d datasets in %d requests", n, len(rec.requests()))
+	}
+}
+
+// A total that counts the page, not the listing, does not end it: only a
+// short or empty page does.
+func TestKnowledgeListingsDoNotStopOnTotalAlone(t *testing.T) {
+	rec := newRecorder(t, datasetPage(2, 1, 2), datasetPage(2, 3, 4), datasetPage(2, 5))
+	var ids []string
+	for d, err := range newTestClient(t, rec.URL).AllDatasets(context.Background(), ListDatasetsRequest{SpaceID: "9", PageSize: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.ID.String())
+	}
+	if strings.Join(ids, ",") != "1,2,3,4,5" || len(rec.requests()) != 3 {
+		t.Errorf("knowledge bases %v in %d requests, want 1 to 5 in 3", ids, len(rec.requests()))
+	}
+
+	rec = newRecorder(t, documentPage(3, 1, 2, 3), documentPage(3, 4, 5, 6), documentPage(3, 7))
+	doc, err := newTestClient(t, rec.URL).FindDocument(context.Background(), "9", "7", 3)
+	if err != nil || doc == nil || len(rec.requests()) != 3 {
+		t.Errorf("document 7 on page 3 with total 3: %+v, %v after %d pages", doc, err, len(rec.requests()))
+	}
+}
+
+// A server that ignores the page number answers page 1 again: an error
+// after page 2, not a thousand requests or a listing cut short.
+func TestKnowledgeListingsDetectAnAPIThatIgnoresThePageNumber(t *testing.T) {
+	rec := newRecorder(t, documentPage(0, 1, 2, 3))
+	doc, err := newTestClient(t, rec.URL).FindDocument(context.Background(), "9", "8", 3)
+	if !errors.Is(err, ErrPaging) || !strings.Contains(err.Error(), "list documents of knowledge base 9: page 2 repeats") ||
+		doc != nil || len(rec.requests()) != 2 {
+		t.Errorf("documents: %+v, %v after %d requests", doc, err, len(rec.requests()))
+	}
+	rec = newRecorder(t, datasetPage(100, 1, 2))
+	var last error
+	for _, err := range newTestClient(t, rec.URL).AllDatasets(context.Background(), ListDatasetsRequest{SpaceID: "9", PageSize: 2}) {
+		last = err
+	}
+	if err = last; !errors.Is(err, ErrPaging) || len(rec.requests()) != 2 {
+		t.Errorf("knowledge bases: %v after %d requests", err, len(rec.requests()))
 	}
 }
 
@@ -634,7 +628,7 @@ func TestDeleteDocumentsMatchesTheDocExampleAndBatchesByAHundred(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sizes []int
-	for _, r := range rec.all() {
+	for _, r := range rec.requests() {
 		var body struct {
 			DocumentIDs []string `json:"document_ids"`
 		}
@@ -646,8 +640,8 @@ func TestDeleteDocumentsMatchesTheDocExampleAndBatchesByAHundred(t *testing.T) {
 	if fmt.Sprint(sizes) != "[100 100 50]" {
 		t.Errorf("batch sizes = %v", sizes)
 	}
-	if err := c.DeleteDocuments(context.Background(), nil); err != nil || len(rec.all()) != 3 {
-		t.Errorf("deleting nothing: %v, %d requests", err, len(rec.all()))
+	if err := c.DeleteDocuments(context.Background(), nil); err != nil || len(rec.requests()) != 3 {
+		t.Errorf("deleting nothing: %v, %d requests", err, len(rec.requests()))
 	}
 }
 
@@ -721,11 +715,11 @@ func TestFindDocumentReadsPagesUntilFound(t *testing.T) {
 	if err != nil || doc == nil || doc.Size != 50 {
 		t.Fatalf("doc %+v, err %v", doc, err)
 	}
-	if n := len(rec.all()); n != 2 {
+	if n := len(rec.requests()); n != 2 {
 		t.Errorf("%d pages read to find a document on page 2", n)
 	}
 	var pages []string
-	for _, r := range rec.all() {
+	for _, r := range rec.requests() {
 		pages = append(pages, string(r.body))
 	}
 	if !strings.Contains(pages[1], `"page":2`) || !strings.Contains(pages[1], `"size":3`) {
@@ -735,16 +729,16 @@ func TestFindDocumentReadsPagesUntilFound(t *testing.T) {
 	rec = newRecorder(t, documentPage(7, 1, 2, 3), documentPage(7, 4, 5, 6), documentPage(7, 7))
 	c = newTestClient(t, rec.URL)
 	doc, err = c.FindDocument(context.Background(), "9", "8", 3)
-	if err != nil || doc != nil || len(rec.all()) != 3 {
-		t.Errorf("missing document: %+v, %v after %d pages", doc, err, len(rec.all()))
+	if err != nil || doc != nil || len(rec.requests()) != 3 {
+		t.Errorf("missing document: %+v, %v after %d pages", doc, err, len(rec.requests()))
 	}
 
 	// Without a total, a short page is the last one.
 	rec = newRecorder(t, documentPage(0, 1, 2, 3), documentPage(0, 4))
 	c = newTestClient(t, rec.URL)
 	doc, err = c.FindDocument(context.Background(), "9", "8", 3)
-	if err != nil || doc != nil || len(rec.all()) != 2 {
-		t.Errorf("without total: %+v, %v after %d pages", doc, err, len(rec.all()))
+	if err != nil || doc != nil || len(rec.requests()) != 2 {
+		t.Errorf("without total: %+v, %v after %d pages", doc, err, len(rec.requests()))
 	}
 }
 
@@ -802,8 +796,8 @@ func TestWaitForDocumentsPollsUntilDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(progress) != 1 || !progress[0].Succeeded() || len(rec.all()) != 3 {
-		t.Errorf("progress %+v after %d polls", progress, len(rec.all()))
+	if len(progress) != 1 || !progress[0].Succeeded() || len(rec.requests()) != 3 {
+		t.Errorf("progress %+v after %d polls", progress, len(rec.requests()))
 	}
 }
 
@@ -831,7 +825,7 @@ func TestWaitForDocumentsStopsAtTheDeadline(t *testing.T) {
 	if len(progress) != 1 || progress[0].Status != DocumentProcessing {
 		t.Errorf("last progress = %+v", progress)
 	}
-	if n := len(rec.all()); n < 3 {
+	if n := len(rec.requests()); n < 3 {
 		t.Errorf("only %d polls in 50 ms with 5-10 ms backoff", n)
 	}
 }

@@ -156,17 +156,13 @@ func (c *Client) ListBots(ctx context.Context, req ListBotsRequest) (*BotList, e
 	return &list, nil
 }
 
-// ErrPaging marks a listing that ListAllBots gave up on: too many pages, or
-// an API that ignores the page number. The API itself answered without error.
-var ErrPaging = errors.New("paging")
-
 // DefaultListPageSize is the documented default page size of GET /v1/bots;
 // no maximum is documented.
 const DefaultListPageSize = 20
 
-// ListAllBots reads every page of GET /v1/bots until a page comes back short
-// or empty (with ConfirmShortPage: until a page is empty or brings no new
-// bot). It does not stop on total: the doc defines total as "the number of
+// ListAllBots reads every page of GET /v1/bots (eachPage) until a page comes
+// back short or empty (with ConfirmShortPage: until a page is empty or brings
+// no new bot). It does not stop on total: the doc defines total as "the number of
 // bots returned" (this page's count), the SDKs read it as all matching
 // bots. A bot listed twice (the order shifted between pages) is kept once.
 // It fails after maxPages pages, and when a full page brings no new bot: an
@@ -176,34 +172,27 @@ func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages 
 	if req.PageSize <= 0 {
 		req.PageSize = DefaultListPageSize
 	}
-	seen := map[string]bool{}
 	items := []BotListItem{}
-	for page := 1; ; page++ {
-		if page > maxPages {
-			return nil, fmt.Errorf("list bots of workspace %s: more than %d pages of %d bots; narrow the listing (publish_status) (%w)",
-				req.WorkspaceID, maxPages, req.PageSize, ErrPaging)
-		}
-		req.PageNum = page
-		list, err := c.ListBots(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		added := 0
-		for _, item := range list.Items {
-			if !seen[item.ID] {
-				seen[item.ID] = true
-				items = append(items, item)
-				added++
+	err := eachPage(paging[BotListItem]{
+		op: "list bots of workspace " + req.WorkspaceID, noun: "bots", pageSize: req.PageSize, maxPages: maxPages,
+		confirmShortPage: req.ConfirmShortPage,
+		fetch: func(page int) (listPage[BotListItem], error) {
+			req.PageNum = page
+			list, err := c.ListBots(ctx, req)
+			if err != nil {
+				return listPage[BotListItem]{}, err
 			}
-		}
-		if len(list.Items) < req.PageSize && (!req.ConfirmShortPage || added == 0) {
-			return items, nil
-		}
-		if added == 0 {
-			return nil, fmt.Errorf("list bots of workspace %s: page %d repeats bots of earlier pages and lists no new one; "+
-				"the API seems to ignore the page number (%w)", req.WorkspaceID, page, ErrPaging)
-		}
+			return listPage[BotListItem]{items: list.Items}, nil
+		},
+		key: func(b BotListItem) string { return b.ID },
+	}, func(b BotListItem) bool {
+		items = append(items, b)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return items, nil
 }
 
 // File is an uploaded file.

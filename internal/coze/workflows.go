@@ -76,40 +76,21 @@ func (c *Client) ListWorkflows(ctx context.Context, req ListWorkflowsRequest) (*
 }
 
 // EachWorkflow calls fn for every workflow that req selects, page after page
-// while has_more is true (req's paging fields are ignored), until fn returns
-// false.
+// while has_more is true and the page is not empty (req's paging fields are
+// ignored), until fn returns false.
 func (c *Client) EachWorkflow(ctx context.Context, req ListWorkflowsRequest, fn func(Workflow) bool) error {
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return fmt.Errorf("list workflows of workspace %s: more than %d pages of %d workflows (%w)",
-				req.WorkspaceID, maxListPages, WorkflowPageSize, ErrPaging)
-		}
-		req.PageNum, req.PageSize = page, WorkflowPageSize
-		list, err := c.ListWorkflows(ctx, req)
-		if err != nil {
-			return err
-		}
-		added := 0
-		for _, w := range list.Items {
-			if seen[w.WorkflowID] {
-				continue
+	return eachPage(paging[Workflow]{
+		op: "list workflows of workspace " + req.WorkspaceID, noun: "workflows", pageSize: WorkflowPageSize,
+		fetch: func(page int) (listPage[Workflow], error) {
+			req.PageNum, req.PageSize = page, WorkflowPageSize
+			list, err := c.ListWorkflows(ctx, req)
+			if err != nil {
+				return listPage[Workflow]{}, err
 			}
-			seen[w.WorkflowID] = true
-			added++
-			if !fn(w) {
-				return nil
-			}
-		}
-		// An empty page ends the listing even if has_more says otherwise.
-		if !list.HasMore || len(list.Items) == 0 {
-			return nil
-		}
-		if added == 0 {
-			return fmt.Errorf("list workflows of workspace %s: page %d repeats the workflows of earlier pages and lists no "+
-				"new one, yet has_more is true; the API seems to ignore the page number (%w)", req.WorkspaceID, page, ErrPaging)
-		}
-	}
+			return listPage[Workflow]{items: list.Items, hasMore: &list.HasMore}, nil
+		},
+		key: func(w Workflow) string { return w.WorkflowID },
+	}, fn)
 }
 
 // UnixSeconds is a time in unix seconds that the API sends as a string

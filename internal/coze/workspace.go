@@ -139,18 +139,18 @@ func (c *Client) ListWorkspaces(ctx context.Context, req ListWorkspacesRequest) 
 // EachWorkspace calls fn for every workspace that req selects, page after
 // page (req's paging fields are ignored), until fn returns false.
 func (c *Client) EachWorkspace(ctx context.Context, req ListWorkspacesRequest, fn func(Workspace) bool) error {
-	err := eachNumberedPage(WorkspacePageSize, func(page int) ([]Workspace, error) {
-		req.PageNum, req.PageSize = page, WorkspacePageSize
-		list, err := c.ListWorkspaces(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		return list.Workspaces, nil
-	}, func(w Workspace) string { return w.ID }, fn)
-	if errors.Is(err, ErrPaging) {
-		return fmt.Errorf("list workspaces: %w", err)
-	}
-	return err
+	return eachPage(paging[Workspace]{
+		op: "list workspaces", noun: "workspaces", pageSize: WorkspacePageSize,
+		fetch: func(page int) (listPage[Workspace], error) {
+			req.PageNum, req.PageSize = page, WorkspacePageSize
+			list, err := c.ListWorkspaces(ctx, req)
+			if err != nil {
+				return listPage[Workspace]{}, err
+			}
+			return listPage[Workspace]{items: list.Workspaces}, nil
+		},
+		key: func(w Workspace) string { return w.ID },
+	}, fn)
 }
 
 // FindWorkspace looks for a workspace of the token by id, through every
@@ -202,17 +202,17 @@ func (c *Client) ListWorkspaceMembers(ctx context.Context, workspaceID string, p
 // page, until fn returns false. Invited users who have not accepted yet are
 // not members.
 func (c *Client) EachWorkspaceMember(ctx context.Context, workspaceID string, fn func(WorkspaceMember) bool) error {
-	err := eachNumberedPage(MemberPageSize, func(page int) ([]WorkspaceMember, error) {
-		list, err := c.ListWorkspaceMembers(ctx, workspaceID, page, MemberPageSize)
-		if err != nil {
-			return nil, err
-		}
-		return list.Items, nil
-	}, func(m WorkspaceMember) string { return m.UserID }, fn)
-	if errors.Is(err, ErrPaging) {
-		return fmt.Errorf("list members of workspace %s: %w", workspaceID, err)
-	}
-	return err
+	return eachPage(paging[WorkspaceMember]{
+		op: "list members of workspace " + workspaceID, noun: "members", pageSize: MemberPageSize,
+		fetch: func(page int) (listPage[WorkspaceMember], error) {
+			list, err := c.ListWorkspaceMembers(ctx, workspaceID, page, MemberPageSize)
+			if err != nil {
+				return listPage[WorkspaceMember]{}, err
+			}
+			return listPage[WorkspaceMember]{items: list.Items}, nil
+		},
+		key: func(m WorkspaceMember) string { return m.UserID },
+	}, fn)
 }
 
 // FindWorkspaceMember looks for a user in the workspace's member list; it

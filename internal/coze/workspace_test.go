@@ -4,68 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// wireRequest is one request a wireServer received.
-type wireRequest struct {
-	method, path string
-	query        url.Values
-	body         string
-}
-
-// wireServer answers every request with answer(request) (a JSON envelope)
-// and records what it received.
-type wireServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []wireRequest
-}
-
-func newWireServer(t *testing.T, answer func(r wireRequest) string) *wireServer {
-	t.Helper()
-	s := &wireServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rec := wireRequest{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: string(body)}
-		s.mu.Lock()
-		s.reqs = append(s.reqs, rec)
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, answer(rec))
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *wireServer) requests() []wireRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]wireRequest(nil), s.reqs...)
-}
-
-// sameJSON fails unless got and want are the same JSON value.
-func sameJSON(t *testing.T, got, want string) {
-	t.Helper()
-	var g, w any
-	if err := json.Unmarshal([]byte(got), &g); err != nil {
-		t.Fatalf("not JSON: %s", got)
-	}
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad expectation: %s", want)
-	}
-	if !reflect.DeepEqual(g, w) {
-		t.Fatalf("JSON = %s\nwant    %s", got, want)
-	}
-}
 
 func okWith(data string) string {
 	return `{"code":0,"msg":"","data":` + data + `,"detail":{"logid":"20241210152726467C48D89D6DB2"}}`
@@ -74,7 +19,7 @@ func okWith(data string) string {
 // The request of create_workspace.md's example (without its trailing comma)
 // and its response.
 func TestCreateWorkspaceWireFormat(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string { return okWith(`{"id":"7532329396030001"}`) })
+	srv := newRecorderFunc(t, func(recorded) string { return okWith(`{"id":"7532329396030001"}`) })
 	c := newTestClient(t, srv.URL)
 	id, err := c.CreateWorkspace(t.Context(), &CreateWorkspaceRequest{
 		Name: "文档组的工作空间", Description: "文档组内部使用的工作空间。", IconFileID: "736949598110001", CozeAccountID: "749088814445001",
@@ -86,16 +31,16 @@ func TestCreateWorkspaceWireFormat(t *testing.T) {
 	if got.method != http.MethodPost || got.path != "/v1/workspaces" {
 		t.Fatalf("request %s %s", got.method, got.path)
 	}
-	sameJSON(t, got.body, `{"name":"文档组的工作空间","description":"文档组内部使用的工作空间。","icon_file_id":"736949598110001","coze_account_id":"749088814445001"}`)
+	assertJSONEqual(t, got.body, `{"name":"文档组的工作空间","description":"文档组内部使用的工作空间。","icon_file_id":"736949598110001","coze_account_id":"749088814445001"}`)
 
 	if _, err := c.CreateWorkspace(t.Context(), &CreateWorkspaceRequest{Name: "n", Description: "d", OwnerUID: "2478774393001"}); err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, srv.requests()[1].body, `{"name":"n","description":"d","owner_uid":"2478774393001"}`)
+	assertJSONEqual(t, srv.requests()[1].body, `{"name":"n","description":"d","owner_uid":"2478774393001"}`)
 }
 
 func TestCreateWorkspaceWithoutIDIsAnError(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string { return okWith(`{}`) })
+	srv := newRecorderFunc(t, func(recorded) string { return okWith(`{}`) })
 	_, err := newTestClient(t, srv.URL).CreateWorkspace(t.Context(), &CreateWorkspaceRequest{Name: "n", Description: "d"})
 	if err == nil || !strings.Contains(err.Error(), "no id") {
 		t.Fatalf("err = %v", err)
@@ -105,7 +50,7 @@ func TestCreateWorkspaceWithoutIDIsAnError(t *testing.T) {
 // update_workspace_info.md: PUT with the id in the path; an empty field is
 // left out, since the API reads it as "unchanged".
 func TestUpdateWorkspaceWireFormat(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string { return `{"code":0,"msg":"","detail":{"logid":"x"}}` })
+	srv := newRecorderFunc(t, func(recorded) string { return `{"code":0,"msg":"","detail":{"logid":"x"}}` })
 	c := newTestClient(t, srv.URL)
 	if err := c.UpdateWorkspace(t.Context(), "7361638276870531", &UpdateWorkspaceRequest{Name: "文档组的工作空间", Description: "文档组内部使用的工作空间。"}); err != nil {
 		t.Fatal(err)
@@ -117,14 +62,14 @@ func TestUpdateWorkspaceWireFormat(t *testing.T) {
 	if reqs[0].method != http.MethodPut || reqs[0].path != "/v1/workspaces/7361638276870531" {
 		t.Fatalf("request %s %s", reqs[0].method, reqs[0].path)
 	}
-	sameJSON(t, reqs[0].body, `{"name":"文档组的工作空间","description":"文档组内部使用的工作空间。"}`)
-	sameJSON(t, reqs[1].body, `{"description":"only this"}`)
+	assertJSONEqual(t, reqs[0].body, `{"name":"文档组的工作空间","description":"文档组内部使用的工作空间。"}`)
+	assertJSONEqual(t, reqs[1].body, `{"description":"only this"}`)
 }
 
 // list_workspace.md's response example (with the comma it lacks between the
 // two workspaces), plus the fields the docs' table has and the SDKs do not.
 func TestListWorkspacesDecodesTheDocExample(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string {
+	srv := newRecorderFunc(t, func(recorded) string {
 		return okWith(`{"workspaces":[
 			{"id":"748760044237010","name":"test","icon_url":"https://x/team.png","role_type":"member",
 			 "enterprise_id":"volcano_2105850","workspace_type":"team","owner_uid":"2478774393201",
@@ -155,8 +100,8 @@ func TestListWorkspacesDecodesTheDocExample(t *testing.T) {
 }
 
 // pagedWorkspaces answers GET /v1/workspaces from n workspaces by page_num and page_size.
-func pagedWorkspaces(n int) func(wireRequest) string {
-	return func(r wireRequest) string {
+func pagedWorkspaces(n int) func(recorded) string {
+	return func(r recorded) string {
 		num, _ := strconv.Atoi(r.query["page_num"][0])
 		size, _ := strconv.Atoi(r.query["page_size"][0])
 		var items []string
@@ -168,7 +113,7 @@ func pagedWorkspaces(n int) func(wireRequest) string {
 }
 
 func TestEachWorkspaceReadsEveryPageAndFindStopsEarly(t *testing.T) {
-	srv := newWireServer(t, pagedWorkspaces(120))
+	srv := newRecorderFunc(t, pagedWorkspaces(120))
 	c := newTestClient(t, srv.URL)
 	var names []string
 	if err := c.EachWorkspace(t.Context(), ListWorkspacesRequest{}, func(w Workspace) bool { names = append(names, w.Name); return true }); err != nil {
@@ -195,7 +140,7 @@ func TestEachWorkspaceReadsEveryPageAndFindStopsEarly(t *testing.T) {
 
 // A server that always returns a full page ends at the page limit, not never.
 func TestEachWorkspaceStopsAtThePageLimit(t *testing.T) {
-	srv := newWireServer(t, func(r wireRequest) string {
+	srv := newRecorderFunc(t, func(r recorded) string {
 		num, _ := strconv.Atoi(r.query["page_num"][0])
 		var items []string
 		for i := range WorkspacePageSize {
@@ -212,7 +157,7 @@ func TestEachWorkspaceStopsAtThePageLimit(t *testing.T) {
 // A server that ignores page_num returns the first page again: that is an
 // error, not a listing cut short at total_count.
 func TestListingsDetectAnAPIThatIgnoresThePageNumber(t *testing.T) {
-	srv := newWireServer(t, func(r wireRequest) string {
+	srv := newRecorderFunc(t, func(r recorded) string {
 		if r.path == "/v1/workflows" {
 			var items []string
 			for i := range WorkflowPageSize {
@@ -220,7 +165,7 @@ func TestListingsDetectAnAPIThatIgnoresThePageNumber(t *testing.T) {
 			}
 			return okWith(`{"has_more":true,"items":[` + strings.Join(items, ",") + `]}`)
 		}
-		return pagedWorkspaces(WorkspacePageSize)(wireRequest{query: url.Values{"page_num": {"1"}, "page_size": {r.query.Get("page_size")}}})
+		return pagedWorkspaces(WorkspacePageSize)(recorded{query: url.Values{"page_num": {"1"}, "page_size": {r.query.Get("page_size")}}})
 	})
 	c := newTestClient(t, srv.URL)
 	err := c.EachWorkspace(t.Context(), ListWorkspacesRequest{}, func(Workspace) bool { return true })
@@ -236,7 +181,7 @@ func TestListingsDetectAnAPIThatIgnoresThePageNumber(t *testing.T) {
 // add_space_member.md: the request and response examples, and 45 users sent
 // as 20 + 20 + 5 with their results merged.
 func TestAddWorkspaceMembersWireFormatAndBatches(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string {
+	srv := newRecorderFunc(t, func(recorded) string {
 		return okWith(`{"already_joined_user_ids":["21357147970001"],"already_invited_user_ids":[],
 			"added_success_user_ids":["552425858001"],"invited_success_user_ids":[],"not_exist_user_ids":[]}`)
 	})
@@ -251,7 +196,7 @@ func TestAddWorkspaceMembersWireFormatAndBatches(t *testing.T) {
 	if r.method != http.MethodPost || r.path != "/v1/workspaces/7515267805001/members" {
 		t.Fatalf("request %s %s", r.method, r.path)
 	}
-	sameJSON(t, r.body, `{"users":[{"role_type":"member","user_id":"21357147977001"},{"role_type":"member","user_id":"55242585801001"}]}`)
+	assertJSONEqual(t, r.body, `{"users":[{"role_type":"member","user_id":"21357147977001"},{"role_type":"member","user_id":"55242585801001"}]}`)
 	if !reflect.DeepEqual(res.AlreadyJoined, []string{"21357147970001"}) || !reflect.DeepEqual(res.AddedSuccess, []string{"552425858001"}) {
 		t.Fatalf("result = %+v", res)
 	}
@@ -267,7 +212,7 @@ func TestAddWorkspaceMembersWireFormatAndBatches(t *testing.T) {
 	var sizes []int
 	for _, r := range srv.requests()[1:] {
 		var body struct{ Users []map[string]string }
-		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+		if err := json.Unmarshal(r.body, &body); err != nil {
 			t.Fatal(err)
 		}
 		sizes = append(sizes, len(body.Users))
@@ -280,7 +225,7 @@ func TestAddWorkspaceMembersWireFormatAndBatches(t *testing.T) {
 // A failing batch stops the adding and reports the batches before it.
 func TestAddWorkspaceMembersFailingBatch(t *testing.T) {
 	calls := 0
-	srv := newWireServer(t, func(wireRequest) string {
+	srv := newRecorderFunc(t, func(recorded) string {
 		calls++
 		if calls == 2 {
 			return `{"code":702042018,"msg":"member limit reached","detail":{"logid":"L2"}}`
@@ -307,7 +252,7 @@ func TestRemoveWorkspaceMembersWireFormatBothNamesAndBatches(t *testing.T) {
 		`{"removed_success_user_ids":[],"not_in_workspace_user_ids":["1"]}`,
 	}
 	n := 0
-	srv := newWireServer(t, func(wireRequest) string { n++; return okWith(answers[min(n, len(answers))-1]) })
+	srv := newRecorderFunc(t, func(recorded) string { n++; return okWith(answers[min(n, len(answers))-1]) })
 	c := newTestClient(t, srv.URL)
 	res, err := c.RemoveWorkspaceMembers(t.Context(), "7515267805001", []string{"2069720125001", "21357147977001", "552425858001"})
 	if err != nil {
@@ -317,7 +262,7 @@ func TestRemoveWorkspaceMembersWireFormatBothNamesAndBatches(t *testing.T) {
 	if r.method != http.MethodDelete || r.path != "/v1/workspaces/7515267805001/members" {
 		t.Fatalf("request %s %s", r.method, r.path)
 	}
-	sameJSON(t, r.body, `{"user_ids":["2069720125001","21357147977001","552425858001"]}`)
+	assertJSONEqual(t, r.body, `{"user_ids":["2069720125001","21357147977001","552425858001"]}`)
 	if !reflect.DeepEqual(res.NotInWorkspace, []string{"2069720125001"}) || !reflect.DeepEqual(res.OwnerNotSupportRemove, []string{"21357147977001"}) ||
 		!reflect.DeepEqual(res.RemovedSuccess, []string{"552425858001"}) {
 		t.Fatalf("doc example decoded as %+v", res)
@@ -336,7 +281,7 @@ func TestRemoveWorkspaceMembersWireFormatBothNamesAndBatches(t *testing.T) {
 		var body struct {
 			UserIDs []string `json:"user_ids"`
 		}
-		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+		if err := json.Unmarshal(r.body, &body); err != nil {
 			t.Fatal(err)
 		}
 		sizes = append(sizes, len(body.UserIDs))
@@ -348,7 +293,7 @@ func TestRemoveWorkspaceMembersWireFormatBothNamesAndBatches(t *testing.T) {
 
 // list_space_member.md's response example, paged by total_count.
 func TestListWorkspaceMembersDecodesTheDocExample(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string {
+	srv := newRecorderFunc(t, func(recorded) string {
 		return okWith(`{"total_count":4,"items":[
 			{"role_type":"owner","user_id":"2135714797001","user_nickname":"RootUser_210202","user_unique_name":"kou_testing_001","avatar_url":"example.com/a.jpg"},
 			{"avatar_url":"https://example.com/b.jpg","role_type":"member","user_id":"402688082103001","user_nickname":"test_user_01","user_unique_name":"user1703836"},
@@ -377,7 +322,7 @@ func TestListWorkspaceMembersDecodesTheDocExample(t *testing.T) {
 // get_workflow_list.md's response example; page_num (required by the API)
 // is always sent; created_at comes as a string (docs) or a number (coze-py).
 func TestListWorkflowsWireFormat(t *testing.T) {
-	srv := newWireServer(t, func(wireRequest) string {
+	srv := newRecorderFunc(t, func(recorded) string {
 		return okWith(`{"has_more":true,"items":[{"updated_at":"1752060827","workflow_id":"7524966001","description":"Description",
 			"app_id":"0","created_at":"1752060786","icon_url":"https://tosv/workflow.png","creator":{"id":"26150001","name":"alan"},
 			"workflow_name":"workflow_Name"},{"workflow_id":"7524966002","workflow_name":"n2","created_at":1699574400,"updated_at":null}]}`)
@@ -411,7 +356,7 @@ func TestUnixSecondsRejectsGarbage(t *testing.T) {
 // EachWorkflow follows has_more, and an empty page ends it even when
 // has_more stays true.
 func TestEachWorkflowFollowsHasMore(t *testing.T) {
-	srv := newWireServer(t, func(r wireRequest) string {
+	srv := newRecorderFunc(t, func(r recorded) string {
 		num, _ := strconv.Atoi(r.query["page_num"][0])
 		switch num {
 		case 1, 2:
