@@ -22,7 +22,7 @@ import (
 type publishStates struct {
 	// listings are the bot ids of a workspace's listings: scope the
 	// workspace, name the connector ("" for all its bots, whatever their state).
-	listings listingCache[map[string]bool]
+	listings listingCache[bool]
 	mu       sync.Mutex
 	created  map[workspaceBot]bool // bots that coze_bot created in this walk
 }
@@ -74,13 +74,12 @@ func (s *publishStates) published(workspace string) {
 }
 
 func (s *publishStates) listing(ctx context.Context, client *coze.Client, workspace, connector string, req coze.ListBotsRequest) (map[string]bool, error) {
-	return s.listings.get(ctx, workspace, connector, func(ctx context.Context) (map[string]bool, error) {
+	return s.listings.get(ctx, workspace, connector, func(ctx context.Context, add func(string, bool)) error {
 		req.PageSize, req.ConfirmShortPage = publishListPageSize, true
 		items, err := client.ListAllBots(ctx, req, listMaxPages)
-		bots := make(map[string]bool, len(items))
 		for _, item := range items {
-			bots[item.ID] = true
+			add(item.ID, true)
 		}
-		return bots, err
+		return err
 	})
 }

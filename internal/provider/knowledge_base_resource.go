@@ -287,6 +287,7 @@ func (r *knowledgeBaseResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 
 	id := state.ID.ValueString()
+	defer r.data.documents.forget(id) // its documents go with it
 	if err := client.DeleteDataset(ctx, id); err != nil && !coze.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, client, "delete Coze knowledge base "+id, err)
 	}

@@ -477,6 +477,7 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	}
 
 	kbID, name := plan.KnowledgeBaseID.ValueString(), plan.Name.ValueString()
+	defer r.data.documents.forget(kbID) // whatever happened, the base's listing may have changed
 	what := fmt.Sprintf("Coze knowledge document %q in knowledge base %s", name, kbID)
 	docs, err := client.CreateDocuments(ctx, body)
 	if err != nil {
@@ -549,7 +550,23 @@ func (m *knowledgeDocumentModel) setReadOnly(d *coze.Document) {
 	m.CharCount, m.SliceCount = types.Int64Value(int64(d.CharCount)), types.Int64Value(int64(d.SliceCount))
 }
 
-// Read finds the document in its knowledge base's listing, page by page.
+// listedDocument finds a document in its knowledge base's listing, every
+// page of it, which the resources of a walk share (listingCache): N
+// documents of a base cost one listing, not one each. It returns nil, nil
+// when the document is not listed.
+func (r *knowledgeDocumentResource) listedDocument(ctx context.Context, client *coze.Client, kbID, id string) (*coze.Document, error) {
+	return r.data.documents.find(ctx, kbID, id, func(ctx context.Context, add func(string, coze.Document)) error {
+		for doc, err := range client.AllDocuments(ctx, kbID, documentListPageSize) {
+			if err != nil {
+				return err
+			}
+			add(doc.ID.String(), *doc)
+		}
+		return nil
+	})
+}
+
+// Read finds the document in its knowledge base's listing.
 func (r *knowledgeDocumentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state knowledgeDocumentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -561,7 +578,7 @@ func (r *knowledgeDocumentResource) Read(ctx context.Context, req resource.ReadR
 	defer cancel()
 
 	id, kbID := state.ID.ValueString(), state.KnowledgeBaseID.ValueString()
-	doc, err := client.FindDocument(ctx, kbID, id, documentListPageSize)
+	doc, err := r.listedDocument(ctx, client, kbID, id)
 	if err != nil && !coze.IsNotFound(err) { // not found: the knowledge base is gone
 		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("read Coze knowledge document %s in knowledge base %s", id, kbID), err)
 		return
@@ -602,6 +619,7 @@ func (r *knowledgeDocumentResource) Update(ctx context.Context, req resource.Upd
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 
+	defer r.data.documents.forget(state.KnowledgeBaseID.ValueString())
 	update := &coze.UpdateDocumentRequest{DocumentID: state.ID.ValueString()}
 	if !plan.Name.Equal(state.Name) {
 		update.DocumentName = plan.Name.ValueString()
@@ -629,6 +647,7 @@ func (r *knowledgeDocumentResource) Delete(ctx context.Context, req resource.Del
 	defer cancel()
 
 	id := state.ID.ValueString()
+	defer r.data.documents.forget(state.KnowledgeBaseID.ValueString())
 	if err := client.DeleteDocuments(ctx, []string{id}); err != nil && !coze.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, client, "delete Coze knowledge document "+id, err)
 	}

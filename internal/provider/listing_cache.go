@@ -32,12 +32,12 @@ import (
 // resource, bounded by its deadline, so a resource that is cancelled stops
 // waiting without failing the others.
 //
-// The zero value is ready to use.
-type listingCache[V any] struct {
+// A listing is kept as its items by id. The zero value is ready to use.
+type listingCache[T any] struct {
 	mu      sync.Mutex
 	group   singleflight.Group
 	epochs  map[string]uint64 // per scope: the number of forget calls
-	answers map[listingKey]*listingAnswer[V]
+	answers map[listingKey]*listingAnswer[T]
 }
 
 // listingKey names one answer: a listing of a scope, in one epoch of it.
@@ -46,19 +46,23 @@ type listingKey struct {
 	epoch       uint64
 }
 
-type listingAnswer[V any] struct {
-	value V
+type listingAnswer[T any] struct {
+	items map[string]T
 	err   error
 }
 
-// get returns the answer of the listing (scope, name), from list, called at
-// most once per epoch of scope however many ask.
-func (c *listingCache[V]) get(ctx context.Context, scope, name string, list func(context.Context) (V, error)) (V, error) {
+// lister lists for a listingCache: it calls add for each item listed, and
+// returns the listing's error, if any.
+type lister[T any] func(ctx context.Context, add func(id string, item T)) error
+
+// get returns the items of the listing (scope, name) by id, and its error.
+// list is called at most once per epoch of scope, however many ask.
+func (c *listingCache[T]) get(ctx context.Context, scope, name string, list lister[T]) (map[string]T, error) {
 	c.mu.Lock()
 	key := listingKey{scope: scope, name: name, epoch: c.epochs[scope]}
 	if a, ok := c.answers[key]; ok {
 		c.mu.Unlock()
-		return a.value, a.err
+		return a.items, a.err
 	}
 	c.mu.Unlock()
 
@@ -66,12 +70,12 @@ func (c *listingCache[V]) get(ctx context.Context, scope, name string, list func
 	result := c.group.DoChan(flightKey, func() (any, error) {
 		listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout(ctx))
 		defer cancel()
-		value, err := list(listCtx)
-		a := &listingAnswer[V]{value: value, err: err}
+		a := &listingAnswer[T]{items: map[string]T{}}
+		a.err = list(listCtx, func(id string, item T) { a.items[id] = item })
 		if listCtx.Err() == nil {
 			c.mu.Lock()
 			if c.answers == nil {
-				c.answers = map[listingKey]*listingAnswer[V]{}
+				c.answers = map[listingKey]*listingAnswer[T]{}
 			}
 			c.answers[key] = a
 			c.mu.Unlock()
@@ -80,17 +84,29 @@ func (c *listingCache[V]) get(ctx context.Context, scope, name string, list func
 	})
 	select {
 	case <-ctx.Done():
-		var zero V
-		return zero, ctx.Err()
+		return nil, ctx.Err()
 	case r := <-result:
-		a, _ := r.Val.(*listingAnswer[V])
-		return a.value, a.err
+		a, _ := r.Val.(*listingAnswer[T])
+		return a.items, a.err
 	}
+}
+
+// find looks id up in the listing (scope, ""). It returns nil and the
+// listing's error when it failed, and nil, nil when id is not listed.
+func (c *listingCache[T]) find(ctx context.Context, scope, id string, list lister[T]) (*T, error) {
+	items, err := c.get(ctx, scope, "", list)
+	if err != nil {
+		return nil, err
+	}
+	if item, listed := items[id]; listed {
+		return &item, nil
+	}
+	return nil, nil
 }
 
 // forget makes the listings of scope be listed again: this provider has
 // just changed what they show.
-func (c *listingCache[V]) forget(scope string) {
+func (c *listingCache[T]) forget(scope string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.epochs == nil {

@@ -126,9 +126,12 @@ func (p *cozeProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 type providerData struct {
 	client    *coze.Client
 	configErr diag.Diagnostics
-	// publishStates is built with providerData, once per Configure: its
-	// answers serve one walk (bot_publish_state.go).
-	publishStates *publishStates
+	// The listings that the resources of one walk share (listing_cache.go),
+	// built with providerData, once per Configure.
+	publishStates *publishStates                     // bot_publish_state.go
+	documents     listingCache[coze.Document]        // per knowledge base
+	members       listingCache[coze.WorkspaceMember] // per workspace
+	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
 }
 
 // apiClient returns the client, or the configuration error that prevents one.

@@ -143,6 +143,7 @@ func (r *workspaceMemberResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 
+	defer r.data.members.forget(plan.WorkspaceID.ValueString())
 	status := addMember(ctx, client, plan.WorkspaceID.ValueString(), plan.UserID.ValueString(), plan.RoleType.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -211,6 +212,19 @@ func addMember(ctx context.Context, client *coze.Client, workspaceID, userID, ro
 	return ""
 }
 
+// listedMember finds a user in the workspace's member list, every page of
+// it, which the resources of a walk share (listingCache): N members of a
+// workspace cost one listing, not one each. It returns nil, nil when the
+// user is not a member.
+func (r *workspaceMemberResource) listedMember(ctx context.Context, client *coze.Client, workspaceID, userID string) (*coze.WorkspaceMember, error) {
+	return r.data.members.find(ctx, workspaceID, userID, func(ctx context.Context, add func(string, coze.WorkspaceMember)) error {
+		return client.EachWorkspaceMember(ctx, workspaceID, func(m coze.WorkspaceMember) bool {
+			add(m.UserID, m)
+			return true
+		})
+	})
+}
+
 func (r *workspaceMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workspaceMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -222,7 +236,7 @@ func (r *workspaceMemberResource) Read(ctx context.Context, req resource.ReadReq
 	defer cancel()
 
 	workspaceID, userID := state.WorkspaceID.ValueString(), state.UserID.ValueString()
-	member, err := client.FindWorkspaceMember(ctx, workspaceID, userID)
+	member, err := r.listedMember(ctx, client, workspaceID, userID)
 	if coze.IsNotFound(err) {
 		addRemovedFromStateWarning(&resp.Diagnostics, "Coze workspace member", state.ID.ValueString(), err,
 			"The workspace is gone or not visible to this token.")
@@ -266,6 +280,7 @@ func (r *workspaceMemberResource) Update(ctx context.Context, req resource.Updat
 
 	if !plan.RoleType.Equal(state.RoleType) {
 		workspaceID, userID := state.WorkspaceID.ValueString(), state.UserID.ValueString()
+		defer r.data.members.forget(workspaceID)
 		if !removeMember(ctx, client, workspaceID, userID, &resp.Diagnostics) {
 			return // nothing changed: the state stays
 		}
@@ -295,6 +310,7 @@ func (r *workspaceMemberResource) Delete(ctx context.Context, req resource.Delet
 	defer cancel()
 
 	workspaceID, userID := state.WorkspaceID.ValueString(), state.UserID.ValueString()
+	defer r.data.members.forget(workspaceID)
 	if removeMember(ctx, client, workspaceID, userID, &resp.Diagnostics) && state.Status.ValueString() == memberInvited {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("The invitation of user %s to Coze workspace %s may still be pending", userID, workspaceID),
 			"The user had not accepted the invitation, and Coze has no API to withdraw one: if they accept it later, they join the workspace.")

@@ -213,6 +213,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	defer cancel()
 
 	name := plan.Name.ValueString()
+	defer r.data.workspaces.forget("")
 	id, err := client.CreateWorkspace(ctx, &coze.CreateWorkspaceRequest{
 		Name: name, Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
 		CozeAccountID: plan.CozeAccountID.ValueString(), OwnerUID: plan.OwnerUID.ValueString(),
@@ -244,6 +245,19 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
+// listedWorkspace finds a workspace in the token's workspace list, every
+// page of it, which the resources of a walk share (listingCache): N
+// workspaces cost one listing, not one each. It returns nil, nil when no
+// page lists it.
+func (r *workspaceResource) listedWorkspace(ctx context.Context, client *coze.Client, id string) (*coze.Workspace, error) {
+	return r.data.workspaces.find(ctx, "", id, func(ctx context.Context, add func(string, coze.Workspace)) error {
+		return client.EachWorkspace(ctx, coze.ListWorkspacesRequest{}, func(w coze.Workspace) bool {
+			add(w.ID, w)
+			return true
+		})
+	})
+}
+
 func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workspaceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -255,7 +269,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	defer cancel()
 
 	id := state.ID.ValueString()
-	ws, err := client.FindWorkspace(ctx, id)
+	ws, err := r.listedWorkspace(ctx, client, id)
 	if err != nil {
 		addListError(&resp.Diagnostics, client, "read Coze workspace "+id, err)
 		return
@@ -300,6 +314,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		body.Description = plan.Description.ValueString()
 	}
 	if body != (coze.UpdateWorkspaceRequest{}) {
+		defer r.data.workspaces.forget("")
 		if err := client.UpdateWorkspace(ctx, id, &body); err != nil {
 			addAPIError(&resp.Diagnostics, client, "update Coze workspace "+id, err)
 			return

@@ -1,0 +1,116 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// A no-change plan lists each list once, however many resources it holds:
+// the documents of a knowledge base (9 documents, 4 a page in the tests: 3
+// pages, where one listing per document cost 15), the members of a
+// workspace (5, one page, where one listing per member cost 5) and the
+// workspaces (3, one page, where one listing per workspace cost 3).
+func TestAccRefreshSharesOneListingPerList(t *testing.T) {
+	t.Parallel()
+	env := newMemberEnv(t)
+	users := make([]string, 5)
+	for i := range users {
+		users[i] = fmt.Sprint(2601914680000 + i)
+		env.mock.AddUser(users[i], "user "+users[i])
+	}
+	cfg := env.config(knowledgeBaseHCL + fmt.Sprintf(`
+resource "coze_knowledge_document" "d" {
+  count             = 9
+  knowledge_base_id = coze_knowledge_base.kb.id
+  name              = "doc-${count.index}.txt"
+  content_base64    = base64encode("notes ${count.index}")
+}
+resource "coze_workspace" "w" {
+  count           = 3
+  name            = "team-${count.index}"
+  description     = "d"
+  coze_account_id = "7490888144450001"
+}
+resource "coze_workspace_member" "m" {
+  count        = 5
+  workspace_id = coze_workspace.w[0].id
+  user_id      = ["%s"][count.index]
+  role_type    = "member"
+}`, strings.Join(users, `", "`)))
+	var workspace string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					workspace = stateAttr(s, "coze_workspace.w.0", "id")
+					return nil
+				},
+			},
+			{PreConfig: func() { env.mock.ResetRequests() }, Config: cfg, PlanOnly: true},
+			{
+				// The no-change plan above is checked by the request log it left.
+				PreConfig: func() {
+					for _, c := range []struct {
+						method, path string
+						want         int
+					}{
+						{http.MethodPost, "/open_api/knowledge/document/list", 3},
+						{http.MethodGet, "/v1/workspaces/" + workspace + "/members", 1},
+						{http.MethodGet, "/v1/workspaces", 1},
+					} {
+						if got := len(env.mock.RequestsTo(c.method, c.path)); got != c.want {
+							t.Errorf("the refresh sent %d %s %s, want %d: one listing, shared", got, c.method, c.path, c.want)
+						}
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// find looks an id up in one listing per scope; forget(scope) makes the next
+// asker list that scope again, and no other; an answer of an older epoch is
+// dropped.
+func TestListingCacheFindAndForget(t *testing.T) {
+	t.Parallel()
+	var cache listingCache[string]
+	calls := map[string]int{}
+	list := func(scope string) lister[string] {
+		return func(_ context.Context, add func(string, string)) error {
+			calls[scope]++
+			add("1", fmt.Sprintf("%s, listing %d", scope, calls[scope]))
+			return nil
+		}
+	}
+	find := func(scope, id string) string {
+		item, err := cache.find(t.Context(), scope, id, list(scope))
+		if err != nil || item == nil {
+			return fmt.Sprint(item, err)
+		}
+		return *item
+	}
+	if got := find("a", "1"); got != "a, listing 1" {
+		t.Fatalf("find = %q", got)
+	}
+	if item, err := cache.find(t.Context(), "a", "2", list("a")); item != nil || err != nil || calls["a"] != 1 {
+		t.Fatalf("an id not listed: %v, %v after %d listings; want nil, nil from the one listing", item, err, calls["a"])
+	}
+	find("b", "1")
+	cache.forget("a")
+	if got, other := find("a", "1"), find("b", "1"); got != "a, listing 2" || other != "b, listing 1" {
+		t.Errorf("after forget(a): %q, %q; want a listed again and b kept", got, other)
+	}
+	if n := len(cache.answers); n != 2 {
+		t.Errorf("%d answers kept, want the 2 of the current epochs", n)
+	}
+}
