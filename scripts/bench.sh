@@ -18,6 +18,10 @@
 # requests per second), and checks their targets (bench/README.md).
 # `scripts/bench.sh api` (make bench-api) runs only those, in a few minutes, and
 # writes them to .bench/api.md; it exits 1 when a target is missed.
+# `scripts/bench.sh listings` (make bench-listings) counts the list requests of
+# a no-change plan of knowledge documents, workspace members and workspaces,
+# which each refresh from their list (DESIGN.md, "Listings shared per walk"),
+# and writes them to .bench/listings.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +36,8 @@ BASE_ID=7342866900000
 TOKEN=bench-token
 
 MODE=${1:-all}
-case $MODE in all | api) ;; *)
-  echo "usage: $0 [api]" >&2
+case $MODE in all | api | listings) ;; *)
+  echo "usage: $0 [api|listings]" >&2
   exit 2
   ;;
 esac
@@ -316,6 +320,93 @@ api_bench() {
     echo "Every run (seconds): $times"
   } >"$B/api.md"
 }
+
+# ---- Listings shared per walk ----
+
+LIST_DOCS=${BENCH_LIST_DOCS:-200}
+LIST_MEMBERS=${BENCH_LIST_MEMBERS:-100}
+LIST_WORKSPACES=${BENCH_LIST_WORKSPACES:-20}
+LIST_USER_BASE=2601914700000
+
+write_listings_config() { # dir: documents in one knowledge base, workspaces, members of the first
+  mkdir -p "$1"
+  cat >"$1/main.tf" <<HCL
+terraform {
+  required_providers {
+    coze = { source = "coze-terraform/coze" }
+  }
+}
+provider "coze" {
+  requests_per_second = 0
+}
+resource "coze_knowledge_base" "kb" {
+  space_id = "$SPACE"
+  name     = "bench"
+}
+resource "coze_knowledge_document" "d" {
+  count             = $LIST_DOCS
+  knowledge_base_id = coze_knowledge_base.kb.id
+  name              = "doc-\${count.index}.txt"
+  content_base64    = base64encode("notes \${count.index}")
+}
+resource "coze_workspace" "w" {
+  count           = $LIST_WORKSPACES
+  name            = "bench-\${count.index}"
+  description     = "benchmark workspace"
+  coze_account_id = "7490888144450001"
+}
+resource "coze_workspace_member" "m" {
+  count        = $LIST_MEMBERS
+  workspace_id = coze_workspace.w[0].id
+  user_id      = tostring($LIST_USER_BASE + count.index)
+  role_type    = "member"
+}
+HCL
+}
+
+# requests_to since method path-regex: requests of the mock's log since a line.
+requests_to() { tail -n +"$(($1 + 1))" "$B/mock-api.log" | grep -cE " $2 $3 -> " || true; }
+
+# listings_bench writes the list requests of a no-change plan to $B/listings.md.
+listings_bench() {
+  echo "==> listings: $LIST_DOCS documents in one knowledge base, $LIST_MEMBERS members of one workspace, $LIST_WORKSPACES workspaces"
+  start_mock 1 -document-polls 0 -users "$(seq -s, "$LIST_USER_BASE" $((LIST_USER_BASE + LIST_MEMBERS - 1)))"
+  dir=$B/work/listings
+  write_listings_config "$dir"
+  seconds=$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color)
+  echo "    apply: $seconds s"
+  before=$(log_lines)
+  seconds=$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode)
+  local docs members workspaces all
+  docs=$(requests_to "$before" POST /open_api/knowledge/document/list)
+  members=$(requests_to "$before" GET '/v1/workspaces/[0-9]+/members')
+  workspaces=$(requests_to "$before" GET /v1/workspaces)
+  all=$(requests_since "$before")
+  echo "    no-change plan ($seconds s): $docs document list, $members member list, $workspaces workspace list requests; $all in all"
+  stop_mock
+  {
+    echo "## Listings shared per walk"
+    echo
+    echo "Requests the mock received during a no-change \`terraform plan\` (after an apply) of $LIST_DOCS"
+    echo "\`coze_knowledge_document\` in one knowledge base, $LIST_WORKSPACES \`coze_workspace\` and $LIST_MEMBERS"
+    echo "\`coze_workspace_member\` of the first workspace, with the provider's page sizes (documents 100, members and"
+    echo "workspaces 50 a page):"
+    echo
+    echo "| list | resources | list requests |"
+    echo "|---|---:|---:|"
+    echo "| \`POST /open_api/knowledge/document/list\` | $LIST_DOCS documents | $docs |"
+    echo "| \`GET /v1/workspaces/{id}/members\` | $LIST_MEMBERS members | $members |"
+    echo "| \`GET /v1/workspaces\` | $LIST_WORKSPACES workspaces | $workspaces |"
+    echo "| all requests of the plan | | $all |"
+  } >"$B/listings.md"
+}
+
+if [ "$MODE" = listings ]; then
+  listings_bench
+  echo "==> wrote $B/listings.md"
+  cat "$B/listings.md"
+  exit 0
+fi
 
 if [ "$MODE" = api ]; then
   api_bench
