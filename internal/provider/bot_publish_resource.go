@@ -252,8 +252,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	if republishes(plan, state) {
-		client, diags := r.data.apiClient()
-		resp.Diagnostics.Append(diags...)
+		client := r.client(&resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -264,8 +263,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 			}
 			r.data.publishStates.published(plan.SpaceID.ValueString())
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
-				summary, detail := describeAPIError("unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, client.BaseURL(), err)
-				resp.Diagnostics.AddError(summary, detail)
+				addAPIError(&resp.Diagnostics, client, "unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, err)
 				return
 			}
 		}
@@ -280,8 +278,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel, diags *diag.Diagnostics) {
-	client, d := r.data.apiClient()
-	diags.Append(d...)
+	client := r.client(diags)
 	if diags.HasError() {
 		return
 	}
@@ -295,8 +292,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
 	if err != nil {
-		summary, detail := describeAPIError("publish Coze bot "+plan.BotID.ValueString(), client.BaseURL(), err)
-		diags.AddError(summary, detail)
+		addAPIError(diags, client, "publish Coze bot "+plan.BotID.ValueString(), err)
 		return
 	}
 	plan.Version = types.StringValue(published.Version)
@@ -310,8 +306,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -393,8 +388,7 @@ func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Clie
 func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.apiClient()
-	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -402,8 +396,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {
-			summary, detail := describeAPIError("unpublish Coze bot "+state.BotID.ValueString()+" from connector "+id, client.BaseURL(), err)
-			resp.Diagnostics.AddError(summary, detail)
+			addAPIError(&resp.Diagnostics, client, "unpublish Coze bot "+state.BotID.ValueString()+" from connector "+id, err)
 			return // the state keeps the resource: destroy can be retried
 		}
 	}
