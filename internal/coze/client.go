@@ -274,7 +274,7 @@ func (c *Client) sendAs(ctx context.Context, token string, r request) error {
 	c.debug(ctx, "Coze API response", fields)
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {
-		apiErr.Attempts = int(attempts.Load())
+		apiErr.Attempts, apiErr.Path = int(attempts.Load()), path
 	}
 	return err
 }

@@ -9,7 +9,10 @@ import (
 // APIError is a failed Coze API call: an HTTP status outside 2xx, a non-zero
 // code, or a body that is not a Coze envelope (Code -1, BodySnippet set).
 type APIError struct {
-	Operation   string
+	Operation string
+	// Path is the API path of the call ("/v1/workspaces/7530/members"),
+	// which tells callers its family.
+	Path        string
 	HTTPStatus  int
 	Code        int64
 	Msg         string

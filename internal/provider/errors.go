@@ -153,10 +153,7 @@ func errorHint(e *coze.APIError, baseURL string) string {
 			"belongs to the site in base_url (%s): tokens from coze.cn do not work on %s and tokens from coze.com do not work on %s.",
 			baseURL, coze.BaseURLInternational, coze.BaseURLChina)
 	case coze.CodePermissionDenied:
-		return "The token lacks a permission for this call. Bot settings need `edit` (update) and `getMetadata` (read); " +
-			"coze_bot also needs `createBot`, coze_bot_publish `publish` and `disconnectBot`, coze_file `uploadFile` and `retrieveFile`, " +
-			"the coze_bots data source `listBot`. Edit the personal access token, or the service app's permissions (then authorize it again), " +
-			"in the Coze console."
+		return permissionHint(e.Path)
 	case coze.CodeNotFound, coze.CodeInvalidBot:
 		return fmt.Sprintf("Check bot_id: the bot must exist on %s and belong to a workspace the token can access.", baseURL)
 	case coze.CodeBadParameter:
@@ -183,4 +180,47 @@ func errorHint(e *coze.APIError, baseURL string) string {
 		return "Coze is busy or unavailable. Apply again later, or raise max_retries."
 	}
 	return ""
+}
+
+// permissionsOf names, per family of API calls, the permissions its
+// resources and data sources need (from the docs' 权限 line of each call).
+var permissionsOf = []struct{ family, permissions string }{
+	{"bot", "Bot settings need `edit` (update) and `getMetadata` (read); coze_bot also needs `createBot`, coze_bot_publish " +
+		"`publish` and `disconnectBot` (and `listBot` with space_id), the coze_bots data source `listBot`."},
+	{"knowledge", "coze_knowledge_base needs `createKnowledge`, `update`, `delete` and `listKnowledge` (also the " +
+		"coze_knowledge_bases data source); coze_knowledge_document `createDocument`, `updateDocument`, `deleteDocument`, " +
+		"`listDocument` and `readDocumentProgress`. Only a knowledge base's owner can change it or add documents."},
+	{"workspace", "coze_workspace needs `createWorkspace`, `Workspace.update` and `listWorkspace` (also the coze_workspaces data source)."},
+	{"member", "coze_workspace_member needs `addMember`, `removeMember` and `readMember` (also the coze_workspace_members data source)."},
+	{"workflow", "The coze_workflows data source needs `listWorkflow`."},
+	{"file", "coze_file needs `uploadFile` and `retrieveFile`."},
+}
+
+// permissionHint says which permissions a call refused with 4101 needs: those
+// of its family, told by the call's path, or, for a path of no known family,
+// all of them.
+func permissionHint(apiPath string) string {
+	family := ""
+	switch {
+	case strings.HasPrefix(apiPath, "/v1/workspaces/") && strings.HasSuffix(apiPath, "/members"):
+		family = "member"
+	case strings.HasPrefix(apiPath, "/v1/workspaces"):
+		family = "workspace"
+	case strings.HasPrefix(apiPath, "/v1/datasets"), strings.HasPrefix(apiPath, "/open_api/knowledge/"):
+		family = "knowledge"
+	case strings.HasPrefix(apiPath, "/v1/workflows"):
+		family = "workflow"
+	case strings.HasPrefix(apiPath, "/v1/files/"):
+		family = "file"
+	case strings.HasPrefix(apiPath, "/v1/bot"):
+		family = "bot"
+	}
+	var needs []string
+	for _, p := range permissionsOf {
+		if family == "" || p.family == family {
+			needs = append(needs, p.permissions)
+		}
+	}
+	return "The token lacks a permission for this call. " + strings.Join(needs, " ") + " Edit the personal access token, " +
+		"or the service app's permissions (then authorize it again), in the Coze console."
 }

@@ -41,6 +41,38 @@ func TestDescribeAPIErrorShowsFactsAndAHint(t *testing.T) {
 	}
 }
 
+// A 4101 names the permissions of the refused call's family, told by its
+// path, and not those of the other families; a call of no known family
+// lists them all.
+func TestPermissionDeniedNamesThePermissionsOfTheCallsFamily(t *testing.T) {
+	for _, tc := range []struct {
+		path      string
+		want, not []string
+	}{
+		{"/v1/bot/update", []string{"`edit`", "`getMetadata`"}, []string{"addMember", "listKnowledge"}},
+		{"/v1/bots/7342866800001/unpublish", []string{"`disconnectBot`"}, []string{"createWorkspace"}},
+		{"/open_api/knowledge/document/create", []string{"`createDocument`", "`readDocumentProgress`"}, []string{"`edit`"}},
+		{"/v1/datasets", []string{"`createKnowledge`", "`listKnowledge`"}, []string{"`edit`"}},
+		{"/v1/workspaces", []string{"`createWorkspace`", "`Workspace.update`", "`listWorkspace`"}, []string{"`edit`", "addMember"}},
+		{"/v1/workspaces/7530000000000000001/members", []string{"`addMember`", "`removeMember`", "`readMember`"}, []string{"`edit`", "createWorkspace"}},
+		{"/v1/workflows", []string{"`listWorkflow`"}, []string{"`edit`"}},
+		{"/v1/files/upload", []string{"`uploadFile`", "`retrieveFile`"}, []string{"`edit`"}},
+		{"", []string{"`edit`", "`createDocument`", "`addMember`", "`createWorkspace`", "`listWorkflow`", "`uploadFile`"}, nil},
+	} {
+		_, detail := describeAPIError("do something", coze.BaseURLChina, &coze.APIError{Code: 4101, Msg: "no permission", Path: tc.path})
+		for _, w := range tc.want {
+			if !strings.Contains(detail, w) {
+				t.Errorf("%s: the hint lacks %s:\n%s", tc.path, w, detail)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(detail, n) {
+				t.Errorf("%s: the hint names %s, of another family:\n%s", tc.path, n, detail)
+			}
+		}
+	}
+}
+
 // Answers the client refused to follow or read get their own hint, not
 // "did not get an answer".
 func TestDescribeUnreadableAnswers(t *testing.T) {

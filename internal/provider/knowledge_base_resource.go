@@ -314,10 +314,6 @@ func knowledgeErrorHint(operation string, e *coze.APIError) string {
 		return ""
 	}
 	switch e.Code {
-	case coze.CodePermissionDenied:
-		return "The token lacks a permission for this call. coze_knowledge_base needs `createKnowledge`, `update`, `delete` " +
-			"and `listKnowledge`; coze_knowledge_document `createDocument`, `updateDocument`, `deleteDocument`, " +
-			"`listDocument` and `readDocumentProgress`. Only a knowledge base's owner can change it or add documents."
 	case coze.CodeNotFound, coze.CodeInvalidBot:
 		return "Check the ids: the knowledge base (and document) must exist in a workspace the token can access, on the " +
 			"site of base_url."

@@ -375,6 +375,22 @@ func TestAccWorkspaceMember_apiError(t *testing.T) {
 	})
 }
 
+// A 4101 names the member permissions, not the bot's.
+func TestAccWorkspaceMember_permissionDenied(t *testing.T) {
+	t.Parallel()
+	env := newMemberEnv(t)
+	ws := env.mock.AddWorkspace(mockcoze.WorkspaceSeed{Name: "w", EnterpriseID: "volcano_1"})
+	env.mock.InjectFault(mockcoze.Fault{Method: "POST", Path: "/v1/workspaces/" + ws + "/members", Code: 4101, Msg: "no permission"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.config(memberHCL(fmt.Sprintf("%q", ws), alice, "admin")),
+			ExpectError: regexp.MustCompile("(?s)Cannot add user " + alice + " to Coze workspace [0-9]+.*code:\\s+4101.*" +
+				"coze_workspace_member needs\\s+`addMember`,\\s+`removeMember`\\s+and\\s+`readMember`"),
+		}},
+	})
+}
+
 func TestAccWorkspaceMember_validationFailsAtPlanTime(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
