@@ -532,3 +532,14 @@ func TestDeletingADatasetUnbindsItFromBots(t *testing.T) {
 		t.Errorf("the published bot still lists the deleted base: %s", r.raw)
 	}
 }
+
+// The retrieve API names a bound knowledge base by its name; one the mock
+// does not hold keeps the name "Knowledge <id>".
+func TestRetrieveNamesBoundKnowledgeBases(t *testing.T) {
+	_, ts := newTS(t, Options{}, testBot)
+	kb := createKB(t, ts, "FAQ", 0)
+	wantOK(t, update(t, ts, botBody(fmt.Sprintf(`"knowledge":{"dataset_ids":["5",%q]}`, kb))))
+	r := getBot(t, ts, testBot, "is_published=false")
+	wantOK(t, r)
+	assertJSON(t, r.data()["knowledge"], fmt.Sprintf(`{"knowledge_infos":[{"id":"5","name":"Knowledge 5"},{"id":%q,"name":"FAQ"}]}`, kb))
+}

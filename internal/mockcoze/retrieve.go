@@ -74,10 +74,16 @@ func (s *Server) botInfo(botID string, b *bot, cfg map[string]any, updateTime in
 		}
 	}
 
-	// knowledge: sorted by id, duplicates collapsed (a bot binds a set of knowledge bases)
+	// knowledge: sorted by id, duplicates collapsed (a bot binds a set of
+	// knowledge bases), named as the mock holds them; a base it does not hold
+	// (bound by id only) is "Knowledge <id>".
 	knowledgeInfos := []any{}
 	for _, id := range sortedUnique(stringsAt(mapAt(cfg, "knowledge"), "dataset_ids")) {
-		knowledgeInfos = append(knowledgeInfos, map[string]any{"id": id, "name": "Knowledge " + id})
+		name := "Knowledge " + id
+		if d, held := s.knowledge.datasets[id]; held {
+			name = d.name
+		}
+		knowledgeInfos = append(knowledgeInfos, map[string]any{"id": id, "name": name})
 	}
 
 	// plugins: id_list items grouped by plugin_id, groups and tools sorted by id
