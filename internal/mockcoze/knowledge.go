@@ -418,13 +418,9 @@ func formatTypeCheck(path string, v any) error {
 }
 
 func (s *Server) handleCreateDataset(body []byte) reply {
-	in, err := decodeObject(body)
-	if err != nil {
-		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
-	}
-	m, verr := walkObject(createDatasetSchema, in, s.strict)
-	if verr != nil {
-		return invalidf("%s", verr.Error())
+	m, bad, valid := s.decodeValid(body, createDatasetSchema)
+	if !valid {
+		return bad
 	}
 	formatType, _ := intOf(m["format_type"])
 	now := time.Now().Unix()
@@ -446,13 +442,9 @@ func (s *Server) handleUpdateDataset(id string, body []byte) reply {
 	if !isDigits(id) {
 		return invalidf("dataset_id must be a string of decimal digits, got %q", id)
 	}
-	in, err := decodeObject(body)
-	if err != nil {
-		return fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error())
-	}
-	m, verr := walkObject(updateDatasetSchema, in, s.strict)
-	if verr != nil {
-		return invalidf("%s", verr.Error())
+	m, bad, valid := s.decodeValid(body, updateDatasetSchema)
+	if !valid {
+		return bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -533,11 +525,7 @@ func (s *Server) handleListDatasets(q url.Values) reply {
 		}
 		formatType = n
 	}
-	pageNum, err := queryInt(q, "page_num", 1, 1, 1<<30)
-	if err != nil {
-		return invalidf("%s", err.Error())
-	}
-	pageSize, err := queryInt(q, "page_size", defaultDatasetPageSize, 1, maxDatasetPageSize)
+	pageNum, pageSize, err := pageParams(q, defaultDatasetPageSize, maxDatasetPageSize, false)
 	if err != nil {
 		return invalidf("%s", err.Error())
 	}
@@ -562,19 +550,6 @@ func (s *Server) handleListDatasets(q url.Values) reply {
 		}
 	}
 	return ok(map[string]any{"total_count": len(matched), "dataset_list": items})
-}
-
-// queryInt reads an integer query parameter: def when absent or empty, else within lo..hi.
-func queryInt(q url.Values, name string, def, lo, hi int) (int, error) {
-	v := q.Get(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s must be an integer from %d to %d, got %q", name, lo, hi, v)
-	}
-	return n, nil
 }
 
 // datasetEntry renders a base in the Dataset shape of the list. The caller holds s.mu.
@@ -712,6 +687,20 @@ var listDocumentsSchema = object(
 var progressSchema = object(
 	f("document_ids", required(array(id(), minItems(1)))),
 )
+
+// decodeValid decodes a JSON request body and validates it against schema: the
+// cleaned body, or false and the 4000 answer that says what is wrong.
+func (s *Server) decodeValid(body []byte, schema *node) (map[string]any, reply, bool) {
+	in, err := decodeObject(body)
+	if err != nil {
+		return nil, fail(http.StatusOK, codeInvalidParam, "invalid request body: "+err.Error()), false
+	}
+	clean, err := walkObject(schema, in, s.strict)
+	if err != nil {
+		return nil, invalidf("%s", err.Error()), false
+	}
+	return clean, reply{}, true
+}
 
 // walkObject validates a request body against its schema and returns the cleaned copy.
 func walkObject(schema *node, in map[string]any, strict bool) (map[string]any, error) {

@@ -215,9 +215,9 @@ func TestDatasetListFiltersAndPages(t *testing.T) {
 	}
 	for q, msg := range map[string]string{
 		"":                                       "space_id is required",
-		"space_id=" + kbSpace + "&page_size=301": "page_size must be an integer from 1 to 300",
-		"space_id=" + kbSpace + "&page_size=0":   "page_size must be an integer from 1 to 300",
-		"space_id=" + kbSpace + "&page_num=0":    "page_num must be an integer from 1",
+		"space_id=" + kbSpace + "&page_size=301": "page_size must be an integer between 1 and 300",
+		"space_id=" + kbSpace + "&page_size=0":   "page_size must be an integer between 1 and 300",
+		"space_id=" + kbSpace + "&page_num=0":    "page_num must be an integer of at least 1",
 		"space_id=" + kbSpace + "&format_type=x": "format_type must be 0 (text), 1 (table) or 2 (image)",
 	} {
 		wantErr(t, listKB(t, ts, q), 200, "4000", msg)

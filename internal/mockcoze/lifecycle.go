@@ -148,8 +148,6 @@ func parseListQuery(q url.Values) (listQuery, error) {
 		workspaceID: q.Get("workspace_id"),
 		status:      q.Get("publish_status"),
 		connectorID: q.Get("connector_id"),
-		pageNum:     1,
-		pageSize:    defaultPageSize,
 	}
 	if lq.workspaceID == "" {
 		return lq, errors.New("workspace_id is required")
@@ -170,21 +168,9 @@ func parseListQuery(q url.Values) (listQuery, error) {
 	} else if !isDigits(lq.connectorID) {
 		return lq, fmt.Errorf("connector_id must be a string of decimal digits, got %q", lq.connectorID)
 	}
-	if v := q.Get("page_num"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return lq, fmt.Errorf("page_num must be an integer of at least 1, got %q", v)
-		}
-		lq.pageNum = n
-	}
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPageSize {
-			return lq, fmt.Errorf("page_size must be an integer between 1 and %d, got %q", maxPageSize, v)
-		}
-		lq.pageSize = n
-	}
-	return lq, nil
+	var err error
+	lq.pageNum, lq.pageSize, err = pageParams(q, defaultPageSize, maxPageSize, false)
+	return lq, err
 }
 
 // listItem is one bot of a list answer, with what it is sorted by.

@@ -408,15 +408,10 @@ var createWorkspaceSchema = object(
 )
 
 func (s *Server) handleCreateWorkspace(body []byte) reply {
-	in, err := decodeObject(body)
-	if err != nil {
-		return invalidf("invalid request body: %s", err.Error())
+	clean, bad, valid := s.decodeValid(body, createWorkspaceSchema)
+	if !valid {
+		return bad
 	}
-	out, err := walk("", createWorkspaceSchema, in, s.strict)
-	if err != nil {
-		return invalidf("%s", err.Error())
-	}
-	clean, _ := out.(map[string]any)
 	info := WorkspaceInfo{
 		Name: strAt(clean, "name"), Description: strAt(clean, "description"), IconFileID: strAt(clean, "icon_file_id"),
 		CozeAccountID: strAt(clean, "coze_account_id"), OwnerUID: strAt(clean, "owner_uid"), Type: "team",
@@ -451,15 +446,10 @@ func (s *Server) handleUpdateWorkspace(workspaceID string, body []byte) reply {
 	if !isDigits(workspaceID) {
 		return invalidf("workspace_id must be a string of decimal digits, got %q", workspaceID)
 	}
-	in, err := decodeObject(body)
-	if err != nil {
-		return invalidf("invalid request body: %s", err.Error())
+	clean, bad, valid := s.decodeValid(body, updateWorkspaceSchema)
+	if !valid {
+		return bad
 	}
-	out, err := walk("", updateWorkspaceSchema, in, s.strict)
-	if err != nil {
-		return invalidf("%s", err.Error())
-	}
-	clean, _ := out.(map[string]any)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	w := s.workspacesLocked().workspaces[workspaceID]
@@ -621,15 +611,10 @@ func (s *Server) handleAddMembers(workspaceID string, body []byte) reply {
 	if !isDigits(workspaceID) {
 		return invalidf("workspace_id must be a string of decimal digits, got %q", workspaceID)
 	}
-	in, err := decodeObject(body)
-	if err != nil {
-		return invalidf("invalid request body: %s", err.Error())
+	clean, bad, valid := s.decodeValid(body, addMembersSchema)
+	if !valid {
+		return bad
 	}
-	out, err := walk("", addMembersSchema, in, s.strict)
-	if err != nil {
-		return invalidf("%s", err.Error())
-	}
-	clean, _ := out.(map[string]any)
 	users := sliceAt(clean, "users")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -683,13 +668,9 @@ func (s *Server) handleRemoveMembers(workspaceID string, body []byte) reply {
 	if !isDigits(workspaceID) {
 		return invalidf("workspace_id must be a string of decimal digits, got %q", workspaceID)
 	}
-	in, err := decodeObject(body)
-	if err != nil {
-		return invalidf("invalid request body: %s", err.Error())
-	}
-	out, err := walk("", removeMembersSchema, in, s.strict)
-	if err != nil {
-		return invalidf("%s", err.Error())
+	clean, bad, valid := s.decodeValid(body, removeMembersSchema)
+	if !valid {
+		return bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -698,7 +679,6 @@ func (s *Server) handleRemoveMembers(workspaceID string, body []byte) reply {
 		return workspaceNotFound(workspaceID)
 	}
 	removed, notIn, owners := []any{}, []any{}, []any{}
-	clean, _ := out.(map[string]any)
 	for _, v := range sliceAt(clean, "user_ids") {
 		userID, _ := v.(string)
 		switch m := w.member(userID); {
