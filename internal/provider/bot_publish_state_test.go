@@ -19,16 +19,6 @@ import (
 // The publish-state cache (bot_publish_state.go), tested against the mock
 // through the real client.
 
-// apiClientFor is a client of env's mock, as the provider builds it.
-func (e *testEnv) apiClientFor(t *testing.T) *coze.Client {
-	t.Helper()
-	client, err := coze.NewClient(coze.Config{BaseURL: e.url, Token: testToken, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client
-}
-
 // publishedBots makes a mock with n bots in the default workspace, each
 // published to the given connectors, and returns it with their ids.
 func publishedBots(t *testing.T, n int, connectors ...string) (*testEnv, []string) {

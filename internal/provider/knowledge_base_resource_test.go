@@ -226,26 +226,16 @@ resource "coze_knowledge_base" "kb" {
 func TestAccKnowledgeBase_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	for _, tc := range []struct{ hcl, want string }{
+	failures := []planFailure{
 		{`name = "` + strings.Repeat("知", 101) + `"`, `Attribute name UTF-8 character count must be between 1 and 100, got: 101`},
 		{`name = ""`, `Attribute name UTF-8 character count must be between 1 and 100, got: 0`},
 		{`name = "n"` + "\n  format_type = \"table\"", `Attribute format_type value must be one of: ["text" "image"], got: "table"`},
 		{`name = "n"` + "\n  icon_file_id = \"icon.png\"", `Attribute icon_file_id must be a decimal id`},
-	} {
-		t.Run(tc.want[10:40], func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config(fmt.Sprintf("resource \"coze_knowledge_base\" \"kb\" {\n  space_id = \"1\"\n  %s\n}", tc.hcl)),
-					PlanOnly:    true,
-					ExpectError: words(tc.want),
-				}},
-			})
-		})
 	}
-	if n := len(env.mock.Requests()); n != 0 {
-		t.Errorf("validation errors must stop the plan before any API call; the mock saw %d requests", n)
+	for i, f := range failures {
+		failures[i].hcl = fmt.Sprintf("resource \"coze_knowledge_base\" \"kb\" {\n  space_id = \"1\"\n  %s\n}", f.hcl)
 	}
+	env.expectPlanTimeErrors(t, failures)
 }
 
 // A failed API call shows code, msg and logid, and leaves nothing in the state.

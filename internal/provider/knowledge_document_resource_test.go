@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -291,7 +290,7 @@ resource "coze_knowledge_document" "faq" {
 func createDocumentThroughTheMock(t *testing.T, env *testEnv, kbID, name, content string) string {
 	t.Helper()
 	env.mock.SetDocumentProcessingFor(name, mockcoze.DocumentProcessing{})
-	client := newClientForMock(t, env)
+	client := env.apiClientFor(t)
 	doc, err := createAndWait(t, client, kbID, name, content)
 	if err != nil {
 		t.Fatal(err)
@@ -590,7 +589,7 @@ func TestAccKnowledgeDocument_validation(t *testing.T) {
 	writeFile(t, md, "# readme")
 	empty := filepath.Join(dir, "empty.txt")
 	writeFile(t, empty, "")
-	for _, tc := range []struct{ hcl, want string }{
+	failures := []planFailure{
 		{`name = "a.txt"` + "\n  source = \"a.txt\"\n  web_url = \"https://example.com\"",
 			`Exactly one of these attributes must be configured: [source,content_base64,web_url,file_id]`},
 		{`name = "a.txt"`, `Exactly one of these attributes must be configured: [source,content_base64,web_url,file_id]`},
@@ -618,32 +617,11 @@ func TestAccKnowledgeDocument_validation(t *testing.T) {
 		{`name = "c"` + "\n  file_id = \"1\"\n  chunk_strategy = { chunk_type = \"auto\" }", `Attribute "file_id" cannot be specified when "chunk_strategy" is specified`},
 		{`name = "a.txt"` + "\n  content_base64 = \"aGk=\"\n  caption = \"c\"", `Attribute "file_id" must be specified when "caption" is specified`},
 		{`name = ""` + "\n  content_base64 = \"aGk=\"", `Attribute name UTF-8 character count must be at least 1, got: 0`},
-	} {
-		name := regexp.MustCompile(`[^a-z]+`).ReplaceAllString(strings.ToLower(tc.want), "_")
-		t.Run(name[:min(40, len(name))], func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: env.config(fmt.Sprintf(
-						"resource \"coze_knowledge_document\" \"d\" {\n  knowledge_base_id = \"7700000000000000000\"\n  %s\n}", tc.hcl)),
-					PlanOnly:    true,
-					ExpectError: words(tc.want),
-				}},
-			})
-		})
 	}
-	if n := len(env.mock.Requests()); n != 0 {
-		t.Errorf("validation errors must stop the plan before any API call; the mock saw %d requests", n)
+	for i, f := range failures {
+		failures[i].hcl = fmt.Sprintf("resource \"coze_knowledge_document\" \"d\" {\n  knowledge_base_id = \"7700000000000000000\"\n  %s\n}", f.hcl)
 	}
-}
-
-func newClientForMock(t *testing.T, env *testEnv) *coze.Client {
-	t.Helper()
-	client, err := coze.NewClient(coze.Config{BaseURL: env.url, Token: testToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client
+	env.expectPlanTimeErrors(t, failures)
 }
 
 func createAndWait(t *testing.T, client *coze.Client, kbID, name, content string) (string, error) {

@@ -8,13 +8,16 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
 	"github.com/coze-terraform/terraform-provider-coze/internal/serve"
 )
@@ -43,6 +46,36 @@ func newTestEnv(t *testing.T, opts mockcoze.Options, botIDs ...string) *testEnv 
 	srv := httptest.NewServer(mock)
 	t.Cleanup(srv.Close)
 	return &testEnv{mock: mock, url: srv.URL}
+}
+
+// apiClientFor is a client of env's mock, as the provider builds it.
+func (e *testEnv) apiClientFor(t *testing.T) *coze.Client {
+	t.Helper()
+	client, err := coze.NewClient(coze.Config{BaseURL: e.url, Token: testToken, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// planFailure is a configuration whose plan must fail with an error that
+// has want's words.
+type planFailure struct{ hcl, want string }
+
+// expectPlanTimeErrors plans each configuration of failures, expecting its
+// error, and fails if any request reached the mock: bad input fails at plan
+// time, before any API call.
+func (e *testEnv) expectPlanTimeErrors(t *testing.T, failures []planFailure) {
+	t.Helper()
+	for _, f := range failures {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: e.config(f.hcl), PlanOnly: true, ExpectError: words(f.want)}},
+		})
+	}
+	if n := len(e.mock.Requests()); n != 0 {
+		t.Errorf("validation errors must stop the plan before any API call; the mock saw %d requests", n)
+	}
 }
 
 // config prefixes HCL with a provider block pointing at this test's mock.

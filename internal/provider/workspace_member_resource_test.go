@@ -394,17 +394,9 @@ func TestAccWorkspaceMember_permissionDenied(t *testing.T) {
 func TestAccWorkspaceMember_validationFailsAtPlanTime(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	for _, c := range []struct{ hcl, want string }{
+	env.expectPlanTimeErrors(t, []planFailure{
 		{memberHCL(`"7530000000000000001"`, alice, "owner"), `Attribute role_type value must be one of: ["admin" "member"], got: "owner"`},
 		{memberHCL(`"ws-1"`, alice, "admin"), `Attribute workspace_id must be a decimal id`},
 		{memberHCL(`"7530000000000000001"`, "alice", "admin"), `Attribute user_id must be a decimal id`},
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: env.config(c.hcl), PlanOnly: true, ExpectError: words(c.want)}},
-		})
-	}
-	if n := len(env.mock.Requests()); n != 0 {
-		t.Errorf("%d requests reached the mock", n)
-	}
+	})
 }

@@ -316,22 +316,14 @@ func TestAccWorkspace_driftAndOutOfBandDeletion(t *testing.T) {
 func TestAccWorkspace_validationFailsAtPlanTime(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
-	for _, c := range []struct{ hcl, want string }{
+	env.expectPlanTimeErrors(t, []planFailure{
 		{workspaceHCL(strings.Repeat("空", 51), "d", ""), `Attribute name UTF-8 character count must be between 1 and 50, got: 51`},
 		{workspaceHCL("n", strings.Repeat("d", 2001), ""), `Attribute description UTF-8 character count must be between 1 and 2000, got: 2001`},
 		{workspaceHCL("n", "", ""), `Attribute description UTF-8 character count must be between 1 and 2000, got: 0`},
 		{workspaceHCL("n", "d", `coze_account_id = "org-1"`), `Attribute coze_account_id must be a decimal id`},
 		{workspaceHCL("n", "d", `icon_file_id = "icon.png"`), `Attribute icon_file_id must be a decimal id`},
 		{workspaceHCL("n", "d", `owner_uid = "alice"`), `Attribute owner_uid must be a Coze UID`},
-	} {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: env.config(c.hcl), PlanOnly: true, ExpectError: words(c.want)}},
-		})
-	}
-	if n := len(env.mock.Requests()); n != 0 {
-		t.Errorf("%d requests reached the mock", n)
-	}
+	})
 }
 
 // allNullObject is an object of typ whose attributes are all null.
