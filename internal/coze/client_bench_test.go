@@ -19,8 +19,8 @@ func (discardLogger) Trace(context.Context, string, map[string]any) {}
 // BenchmarkClientRoundTrip measures the client's own cost of one call
 // against a local server that answers at once: a read (GET with a decoded
 // answer), an update (a JSON body, no answer data) and a document listing
-// (a header, the payload beside code).
-// go test ./internal/coze -run XXX -bench ClientRoundTrip -benchmem -count 6
+// (a header, the payload beside code):
+// go test ./internal/coze -run XXX -bench ClientRoundTrip -benchmem -count 6.
 func BenchmarkClientRoundTrip(b *testing.B) {
 	bot := `{"code":0,"msg":"","detail":{"logid":"L"},"data":{"bot_id":"7342866800001","name":"support","description":"` +
 		strings.Repeat("d", 400) + `","prompt_info":{"prompt":"` + strings.Repeat("p", 3000) + `"},` +
