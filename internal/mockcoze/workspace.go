@@ -13,7 +13,7 @@ import (
 // Workspaces, their members and their workflows, as the Coze docs describe them:
 //
 //	POST   /v1/workspaces                           create a team workspace (name, description required)
-//	GET    /v1/workspaces                           the token's workspaces, paged (page_size at most 50)
+//	GET    /v1/workspaces                           the workspaces the token's user (or user_id) is a member of, paged (page_size at most 50)
 //	PUT    /v1/workspaces/{workspace_id}            change name and description; an empty field is unchanged
 //	POST   /v1/workspaces/{workspace_id}/members    add at most 20 users, with the documented result lists
 //	DELETE /v1/workspaces/{workspace_id}/members    remove at most 5 users; the owner is refused
@@ -513,6 +513,13 @@ func (s *Server) handleListWorkspaces(q url.Values) reply {
 	if (userID == "") != (accountID == "") {
 		return invalidf("user_id and coze_account_id must be given together")
 	}
+	// The list shows only workspaces its user created or joined (list_workspace.md): the
+	// token's user, or user_id. A workspace the token's user left, or created for another
+	// owner (owner_uid), is not in the token's list.
+	listedFor := OwnerUserID
+	if userID != "" {
+		listedFor = userID
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.workspacesLocked()
@@ -520,21 +527,24 @@ func (s *Server) handleListWorkspaces(q url.Values) reply {
 	for _, id := range st.order {
 		w := st.workspaces[id]
 		switch {
+		case w.member(listedFor) == nil:
+			continue
 		case enterpriseID != "" && w.info.EnterpriseID != enterpriseID:
 			continue
-		case userID != "" && (w.info.Type == "personal" || w.info.CozeAccountID != accountID || w.member(userID) == nil):
+		case userID != "" && (w.info.Type == "personal" || w.info.CozeAccountID != accountID):
 			continue
 		}
 		matched = append(matched, w)
 	}
 	items := []any{}
 	for _, w := range page(matched, pageNum, pageSize) {
-		items = append(items, s.workspaceEntry(w))
+		items = append(items, s.workspaceEntry(w, listedFor))
 	}
 	return ok(map[string]any{"workspaces": items, "total_count": len(matched)})
 }
 
-func (s *Server) workspaceEntry(w *workspace) map[string]any {
+// workspaceEntry renders a workspace of the list of user listedFor, whose role it shows.
+func (s *Server) workspaceEntry(w *workspace, listedFor string) map[string]any {
 	admins := []any{}
 	for _, m := range w.members {
 		if m.role == "admin" {
@@ -546,7 +556,7 @@ func (s *Server) workspaceEntry(w *workspace) map[string]any {
 		"owner_uid": w.info.OwnerUID, "admin_uids": admins, "enterprise_id": w.info.EnterpriseID,
 		"joined_status": "joined", "workspace_type": w.info.Type,
 	}
-	if m := w.member(OwnerUserID); m != nil {
+	if m := w.member(listedFor); m != nil {
 		entry["role_type"] = m.role
 	}
 	return entry

@@ -156,6 +156,39 @@ func TestListWorkspacesPagesAndFilters(t *testing.T) {
 	}
 }
 
+// list_workspace.md: the list shows the workspaces its user created or
+// joined. A workspace owned by another user (owner_uid), or one the token's
+// user was removed from, is not in the token's list, but is in its members'
+// lists (user_id with coze_account_id).
+func TestListWorkspacesShowsOnlyTheUsersWorkspaces(t *testing.T) {
+	s, ts := newTS(t, Options{})
+	s.AddUser(userA, "a")
+	listed := func(query string) []string {
+		var ids []string
+		for _, w := range listOf(t, call(t, ts, http.MethodGet, "/v1/workspaces"+query, goodAuth, ""), "workspaces") {
+			ids = append(ids, w["id"].(string))
+		}
+		return ids
+	}
+	othersID := createWorkspace(t, ts, `{"name":"others","description":"d","coze_account_id":"42","owner_uid":"`+userA+`"}`)
+	left := createWorkspace(t, ts, `{"name":"left","description":"d","coze_account_id":"42"}`)
+	s.SetOwner(left, userA) // the token's user stays, as an admin
+	if got := listed(""); !slices.Equal(got, []string{DefaultSpaceID, left}) {
+		t.Fatalf("the token's list = %v, want the personal workspace and %s, not %s", got, left, othersID)
+	}
+	s.RemoveMember(left, OwnerUserID)
+	if got := listed(""); !slices.Equal(got, []string{DefaultSpaceID}) {
+		t.Fatalf("after the token's user was removed from %s: %v", left, got)
+	}
+	if got := listed("?user_id=" + userA + "&coze_account_id=42"); !slices.Equal(got, []string{othersID, left}) {
+		t.Fatalf("user %s's list = %v", userA, got)
+	}
+	byUser := listOf(t, call(t, ts, http.MethodGet, "/v1/workspaces?user_id="+userA+"&coze_account_id=42", goodAuth, ""), "workspaces")
+	if byUser[0]["role_type"] != "owner" {
+		t.Fatalf("role_type in user %s's list = %v, want theirs", userA, byUser[0]["role_type"])
+	}
+}
+
 // add_space_member.md: a personal-plan workspace invites, AcceptInvitation
 // joins; an enterprise one adds directly; every result list.
 func TestAddMembersResultLists(t *testing.T) {

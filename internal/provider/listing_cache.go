@@ -94,7 +94,12 @@ func (c *listingCache[T]) get(ctx context.Context, scope, name string, list list
 // find looks id up in the listing (scope, ""). It returns nil and the
 // listing's error when it failed, and nil, nil when id is not listed.
 func (c *listingCache[T]) find(ctx context.Context, scope, id string, list lister[T]) (*T, error) {
-	items, err := c.get(ctx, scope, "", list)
+	return c.findIn(ctx, scope, "", id, list)
+}
+
+// findIn is find in the listing (scope, name).
+func (c *listingCache[T]) findIn(ctx context.Context, scope, name, id string, list lister[T]) (*T, error) {
+	items, err := c.get(ctx, scope, name, list)
 	if err != nil {
 		return nil, err
 	}

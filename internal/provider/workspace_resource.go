@@ -228,6 +228,9 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	// The workspace exists from here on: whatever happens, it goes into the
 	// state, or the next apply would create a second one.
 	ws, err := client.FindWorkspace(ctx, id)
+	if owners, hasOwner := ownersWorkspaces(plan); err == nil && ws == nil && hasOwner {
+		ws, err = findWorkspaceIn(ctx, client, owners, id) // created for another owner: not in the token's list
+	}
 	switch {
 	case err == nil && ws != nil:
 		plan.WorkspaceType, plan.EnterpriseID = types.StringValue(ws.WorkspaceType), types.StringValue(ws.EnterpriseID)
@@ -258,6 +261,51 @@ func (r *workspaceResource) listedWorkspace(ctx context.Context, client *coze.Cl
 	})
 }
 
+// ownersWorkspaces is the listing of the workspaces that the workspace's
+// owner joined in its organization (user_id with coze_account_id), where a
+// workspace created for another owner (owner_uid) is found when the token's
+// own list does not show it. ok is false when the state does not know both.
+func ownersWorkspaces(m workspaceModel) (req coze.ListWorkspacesRequest, ok bool) {
+	if m.OwnerUID.ValueString() == "" || m.CozeAccountID.ValueString() == "" {
+		return req, false
+	}
+	return coze.ListWorkspacesRequest{UserID: m.OwnerUID.ValueString(), CozeAccountID: m.CozeAccountID.ValueString()}, true
+}
+
+// findWorkspaceIn looks for a workspace in a listing, every page of it,
+// asking the API (not the walk's shared listing): for a read-back after a
+// write. It returns nil, nil when no page lists it.
+func findWorkspaceIn(ctx context.Context, client *coze.Client, req coze.ListWorkspacesRequest, id string) (*coze.Workspace, error) {
+	var found *coze.Workspace
+	err := client.EachWorkspace(ctx, req, func(w coze.Workspace) bool {
+		if w.ID == id {
+			found = &w
+		}
+		return found == nil
+	})
+	return found, err
+}
+
+// notListedDetail explains why a workspace missing from the lists is kept
+// in the state. GET /v1/workspaces lists only the workspaces that the
+// token's user created or joined (list_workspace.md), and Coze has no API to
+// delete a workspace: a missing workspace is not known to be gone, and
+// dropping it would make the next apply create a second one, which could
+// never be deleted.
+func notListedDetail(id string, owners coze.ListWorkspacesRequest, hasOwner bool) string {
+	where := "No page of GET /v1/workspaces lists workspace " + id
+	if hasOwner {
+		where += fmt.Sprintf(", nor does the list of its owner %s in organization %s", owners.UserID, owners.CozeAccountID)
+	}
+	return where + ". That list shows only the workspaces that the token's user created or joined, so the workspace may " +
+		"well exist: the token may belong to another account or to a service app, the token's user may have been removed " +
+		"from the workspace, or the workspace may belong to another owner (owner_uid).\n\n" +
+		"Coze has no API to delete a workspace, so Terraform cannot tell that it is gone, and removing it from the state " +
+		"would make the next apply create a second workspace that could never be deleted. The state is kept. Check the " +
+		"token and the workspace's members in the Coze console. If the workspace was really deleted, remove it from the " +
+		"state with `terraform state rm <address>` (and from the configuration, or the next apply creates a new one)."
+}
+
 func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state workspaceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -274,10 +322,20 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addListError(&resp.Diagnostics, client, "read Coze workspace "+id, err)
 		return
 	}
+	owners, hasOwner := ownersWorkspaces(state)
+	if ws == nil && hasOwner {
+		ws, err = r.data.workspaces.findIn(ctx, "", owners.UserID+"/"+owners.CozeAccountID, id,
+			func(ctx context.Context, add func(string, coze.Workspace)) error {
+				return client.EachWorkspace(ctx, owners, func(w coze.Workspace) bool { add(w.ID, w); return true })
+			})
+		if err != nil {
+			addListError(&resp.Diagnostics, client, fmt.Sprintf("read Coze workspace %s from the workspace list of its owner %s", id, owners.UserID), err)
+			return
+		}
+	}
 	if ws == nil {
-		addRemovedFromStateWarning(&resp.Diagnostics, "Coze workspace", id,
-			fmt.Errorf("no page of GET /v1/workspaces lists it"), "The next apply creates a new workspace.")
-		resp.State.RemoveResource(ctx)
+		// Never dropped: see notListedDetail.
+		resp.Diagnostics.AddError("Coze workspace "+id+" is not in the workspace list", notListedDetail(id, owners, hasOwner))
 		return
 	}
 	state.Name = types.StringValue(ws.Name)

@@ -266,9 +266,11 @@ func TestAccWorkspace_apiErrorKeepsTheState(t *testing.T) {
 	})
 }
 
-// Out-of-band changes: a rename shows as drift that the next apply reverts;
-// a workspace gone from the list is removed from the state with a warning
-// and created again.
+// Out-of-band changes: a rename shows as drift that the next apply reverts.
+// A workspace gone from the list is never removed from the state: Coze has
+// no API to delete a workspace, so the list cannot tell that it is gone, and
+// the next apply would create a second one that can never be deleted. The
+// plan fails, and no create request is sent.
 func TestAccWorkspace_driftAndOutOfBandDeletion(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
@@ -295,20 +297,60 @@ func TestAccWorkspace_driftAndOutOfBandDeletion(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: func() { env.mock.DeleteWorkspace(id) },
+				PreConfig:   func() { env.mock.DeleteWorkspace(id) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Coze workspace [0-9]+ is not in the workspace list.*terraform state rm`),
+			},
+			{
+				// Back in the list (it was only hidden): the state was kept.
+				PreConfig: func() { env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: id, Name: "a", Description: "d"}) },
 				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("coze_workspace.w", plancheck.ResourceActionCreate),
-				}},
-				Check: func(s *terraform.State) error {
-					if again := stateAttr(s, "coze_workspace.w", "id"); again == id || again == "" {
-						return fmt.Errorf("id after re-creation: %q", again)
-					}
-					return nil
-				},
+				PlanOnly:  true,
 			},
 		},
 	})
+	if n := len(env.mock.RequestsTo("POST", "/v1/workspaces")); n != 1 {
+		t.Errorf("%d create requests, want 1: a workspace missing from the list must not be created again", n)
+	}
+}
+
+// list_workspace.md: the list shows only the workspaces the token's user
+// created or joined. A workspace the token's user was removed from (or a
+// token of another account, or a service app) makes it vanish from the list;
+// the state is kept, with an error that says why, and nothing is created.
+func TestAccWorkspace_notInTheTokensListKeepsTheState(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	const alice = "4026880821030"
+	env.mock.AddUser(alice, "alice")
+	var id string
+	cfg := env.config(workspaceHCL("ops", "d", `coze_account_id = "7490888144450001"`))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check:  func(s *terraform.State) error { id = stateAttr(s, "coze_workspace.w", "id"); return nil },
+			},
+			{
+				PreConfig: func() {
+					env.mock.SetOwner(id, alice)
+					env.mock.RemoveMember(id, mockcoze.OwnerUserID)
+				},
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)Coze workspace [0-9]+ is not in the workspace list.*` +
+					`token's\s+user\s+created\s+or\s+joined.*removed\s+from\s+the\s+workspace.*The\s+state\s+is\s+kept.*terraform\s+state\s+rm`),
+			},
+			{
+				PreConfig: func() { env.mock.AddMember(id, mockcoze.OwnerUserID, "admin") },
+				Config:    cfg,
+				PlanOnly:  true, // the state was kept: nothing to create
+			},
+		},
+	})
+	if n := len(env.mock.RequestsTo("POST", "/v1/workspaces")); n != 1 {
+		t.Errorf("%d create requests, want 1", n)
+	}
 }
 
 // Bad input fails at plan time, naming the attribute and what is accepted,
