@@ -52,9 +52,17 @@ type workspaceModel struct {
 }
 
 // createOnlyAttributes are taken by the create API only: the update API
-// changes name and description, so a change of one of these replaces the
-// workspace (see ModifyPlan).
+// changes name and description. A change of coze_account_id or owner_uid
+// replaces the workspace (it is another organization's or user's); a change
+// of icon_file_id does not (see ModifyPlan).
 var createOnlyAttributes = []string{"icon_file_id", "coze_account_id", "owner_uid"}
+
+// replacingAttributes are the create-only attributes whose change replaces
+// the workspace. icon_file_id is not one: replacing a workspace, which
+// cannot be deleted, and every bot whose space_id refers to it, for an icon
+// would leave the old ones behind; a new icon_file_id is recorded, with a
+// warning, and applies only when a workspace is created.
+var replacingAttributes = []string{"coze_account_id", "owner_uid"}
 
 // privateKeyUnknownSinceImport lists the create-only attributes whose value
 // Terraform has not known since an import: the list API does not return them,
@@ -72,9 +80,16 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"with `PUT /v1/workspaces/{workspace_id}`; refresh finds it in `GET /v1/workspaces`, every page. Needs the " +
 			"`createWorkspace`, `Workspace.update` and `listWorkspace` permissions.\n\n" +
 			"Coze has **no API to delete a workspace**: destroying this resource only removes it from the Terraform state, " +
-			"with a warning at plan time and at apply time. For the same reason a change of `icon_file_id`, `coze_account_id` " +
-			"or `owner_uid`, which only the create API takes, creates a new workspace and leaves the old one in place " +
-			"(the plan warns). Personal workspaces cannot be renamed: a change of their name or description fails at plan time.",
+			"with a warning at plan time and at apply time. For the same reason a change of `coze_account_id` or `owner_uid`, " +
+			"which only the create API takes, creates a new workspace and leaves the old one in place (the plan warns); a " +
+			"change of `icon_file_id`, which only the create API takes too, is recorded without replacing anything and " +
+			"without changing the icon (the plan warns). Personal workspaces cannot be renamed: a change of their name or " +
+			"description fails at plan time.\n\n" +
+			"A workspace that the list does not show is **never removed from the state**: the list shows only the " +
+			"workspaces that the token's user created or joined (with `owner_uid` and `coze_account_id` set, the owner's " +
+			"list is read too), so a token of another account or a service app, a token user removed from the workspace or " +
+			"another owner hides it without deleting it. The refresh fails with an error instead, and the state is kept; " +
+			"if the workspace was really deleted, run `terraform state rm`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -95,7 +110,9 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"icon_file_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Id of an uploaded file (`coze_file`) to use as the workspace's icon; Coze's default icon " +
-					"when unset. Only the create API takes it: changing it replaces the workspace.",
+					"when unset. Only the create API takes it: a change is recorded in the state, with a warning at plan and " +
+					"apply time, but does not change the icon of an existing workspace (change it in the Coze console) and " +
+					"does not replace the workspace.",
 				Validators: []validator.String{decimalID()},
 			},
 			"coze_account_id": schema.StringAttribute{
@@ -160,13 +177,19 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(diags...)
 	planned := map[string]types.String{"icon_file_id": plan.IconFileID, "coze_account_id": plan.CozeAccountID, "owner_uid": plan.OwnerUID}
 	prior := map[string]types.String{"icon_file_id": state.IconFileID, "coze_account_id": state.CozeAccountID, "owner_uid": state.OwnerUID}
+	changed := func(name string) bool {
+		// unchanged, or adopted: its value was unknown since the import
+		return !planned[name].Equal(prior[name]) && !(prior[name].IsNull() && slices.Contains(unknown, name))
+	}
+	if changed("icon_file_id") {
+		resp.Diagnostics.AddAttributeWarning(path.Root("icon_file_id"), "The workspace's icon is not changed", iconNotChanged(state.ID.ValueString()))
+	}
 	var replacedBy []string
-	for _, name := range createOnlyAttributes {
-		if planned[name].Equal(prior[name]) || (prior[name].IsNull() && slices.Contains(unknown, name)) {
-			continue // unchanged, or adopted: its value was unknown since the import
+	for _, name := range replacingAttributes {
+		if changed(name) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+			replacedBy = append(replacedBy, name)
 		}
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
-		replacedBy = append(replacedBy, name)
 	}
 	if len(replacedBy) > 0 {
 		resp.Diagnostics.AddWarning("Replacing coze_workspace leaves the old workspace in place",
@@ -174,6 +197,13 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 				"workspace: workspace %s stays, with its bots, workflows and members, and is only removed from the Terraform state.",
 				strings.Join(replacedBy, " and "), state.ID.ValueString()))
 	}
+}
+
+// iconNotChanged says why a new icon_file_id is only recorded.
+func iconNotChanged(id string) string {
+	return fmt.Sprintf("icon_file_id is used only when a workspace is created: Coze's update API (PUT /v1/workspaces/{id}) "+
+		"changes only the name and the description. The new value is recorded in the state, but workspace %s keeps its icon; "+
+		"change the icon in the Coze console. The workspace is not replaced: Coze has no API to delete a workspace.", id)
 }
 
 // addListError is addAPIError for a call that pages through a list: a
@@ -382,6 +412,9 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	// Create-only values adopted after an import are known from now on.
 	unknown, diags := unknownSinceImport(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
+	if !plan.IconFileID.Equal(state.IconFileID) && !(state.IconFileID.IsNull() && slices.Contains(unknown, "icon_file_id")) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("icon_file_id"), "The workspace's icon is not changed", iconNotChanged(id))
+	}
 	planned := map[string]types.String{"icon_file_id": plan.IconFileID, "coze_account_id": plan.CozeAccountID, "owner_uid": plan.OwnerUID}
 	unknown = slices.DeleteFunc(unknown, func(name string) bool { return !planned[name].IsNull() })
 	resp.Diagnostics.Append(setUnknownSinceImport(ctx, resp.Private, unknown)...)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -166,16 +167,17 @@ func TestAccWorkspace_enterpriseAndReplacement(t *testing.T) {
 }
 
 // After an import, the create-only values the list API does not return are
-// adopted as configured, without replacing the workspace; a later change
-// replaces it.
+// adopted as configured, without replacing the workspace; a later change of
+// icon_file_id is only recorded, one of coze_account_id replaces it.
 func TestAccWorkspace_importAdoptsCreateOnlyValues(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})
 	id := env.mock.AddWorkspace(mockcoze.WorkspaceSeed{Name: "ops", Description: "d", EnterpriseID: "volcano_7490888144450001"})
-	cfg := func(icon string) string {
-		return env.config(workspaceHCL("ops", "d", fmt.Sprintf(`coze_account_id = "7490888144450001"
-  icon_file_id    = %q`, icon)))
+	cfgIn := func(account, icon string) string {
+		return env.config(workspaceHCL("ops", "d", fmt.Sprintf(`coze_account_id = %q
+  icon_file_id    = %q`, account, icon)))
 	}
+	cfg := func(icon string) string { return cfgIn("7490888144450001", icon) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -200,12 +202,119 @@ func TestAccWorkspace_importAdoptsCreateOnlyValues(t *testing.T) {
 			{
 				Config: cfg("7600000000000000002"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_workspace.w", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.checkRequests("POST", "/v1/workspaces", 0),
+					resource.TestCheckResourceAttr("coze_workspace.w", "id", id),
+				),
+			},
+			{
+				Config: cfgIn("7490888144450002", "7600000000000000002"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("coze_workspace.w", plancheck.ResourceActionReplace),
 				}},
 				Check: env.checkRequests("POST", "/v1/workspaces", 1),
 			},
 		},
 	})
+}
+
+// update_workspace_info.md: the update API takes no icon. A new
+// icon_file_id (here a coze_file uploaded again) must not replace the
+// workspace, and with it every bot whose space_id refers to it: the change is
+// recorded, with a warning, and the icon stays as created.
+func TestAccWorkspace_iconChangeDoesNotReplace(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	icon := filepath.Join(t.TempDir(), "icon.png")
+	writeFile(t, icon, "first icon")
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_file" "icon" {
+  source = %q
+}
+resource "coze_workspace" "w" {
+  name         = "support"
+  description  = "d"
+  icon_file_id = coze_file.icon.id
+}
+resource "coze_bot" "b" {
+  space_id    = coze_workspace.w.id
+  name        = "helper"
+  prompt_info = { prompt = "be brief" }
+}`, icon))
+	var id, firstIcon string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					id, firstIcon = stateAttr(s, "coze_workspace.w", "id"), stateAttr(s, "coze_file.icon", "id")
+					if info, _ := env.mock.Workspace(id); info.IconFileID != firstIcon {
+						return fmt.Errorf("workspace created with icon %q, want %s", info.IconFileID, firstIcon)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { writeFile(t, icon, "second icon") },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("coze_workspace.w", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("coze_bot.b", plancheck.ResourceActionNoop),
+				}},
+				Check: func(s *terraform.State) error {
+					if again := stateAttr(s, "coze_workspace.w", "id"); again != id {
+						return fmt.Errorf("workspace id %s after the icon change, want %s", again, id)
+					}
+					if got, want := stateAttr(s, "coze_workspace.w", "icon_file_id"), stateAttr(s, "coze_file.icon", "id"); got != want || got == firstIcon {
+						return fmt.Errorf("icon_file_id in the state %s, want the new file %s", got, want)
+					}
+					if info, _ := env.mock.Workspace(id); info.IconFileID != firstIcon {
+						return fmt.Errorf("the workspace's icon is %q: no API changes it", info.IconFileID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+	for path, want := range map[string]int{"/v1/workspaces": 1, "/v1/bot/create": 1} {
+		if n := len(env.mock.RequestsTo("POST", path)); n != want {
+			t.Errorf("%d POST %s, want %d", n, path, want)
+		}
+	}
+	if n := len(env.mock.RequestsTo("PUT", "/v1/workspaces/"+id)); n != 0 {
+		t.Errorf("%d PUT requests: the icon change has nothing to send", n)
+	}
+}
+
+// The plan warns that a new icon_file_id is not applied.
+func TestWorkspaceIconChangeWarnsAtPlan(t *testing.T) {
+	r := NewWorkspaceResource().(*workspaceResource)
+	r.data = &providerData{}
+	schemaResp := &fwresource.SchemaResponse{}
+	r.Schema(ctx, fwresource.SchemaRequest{}, schemaResp)
+	typ := schemaResp.Schema.Type().TerraformType(ctx)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: allNullObject(typ)}
+	for name, value := range map[string]string{"id": "7530000000000000001", "name": "n", "description": "d", "icon_file_id": "7600000000000000001", "workspace_type": "team"} {
+		if d := state.SetAttribute(ctx, path.Root(name), value); d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	plan := tfsdk.Plan{Schema: state.Schema, Raw: state.Raw.Copy()}
+	if d := plan.SetAttribute(ctx, path.Root("icon_file_id"), "7600000000000000002"); d.HasError() {
+		t.Fatal(d)
+	}
+	resp := &fwresource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config{Schema: state.Schema, Raw: plan.Raw}}, resp)
+	if len(resp.RequiresReplace) != 0 {
+		t.Errorf("an icon change replaces the workspace: %v", resp.RequiresReplace)
+	}
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 ||
+		!strings.Contains(resp.Diagnostics[0].Detail(), "only when a workspace is created") {
+		t.Errorf("want one warning that the icon is not changed: %v", resp.Diagnostics)
+	}
 }
 
 // A personal workspace can be imported but not renamed: the plan fails.
