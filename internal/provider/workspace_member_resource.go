@@ -318,15 +318,18 @@ func (r *workspaceMemberResource) Delete(ctx context.Context, req resource.Delet
 }
 
 // removeMember removes one user with the remove API. It reports whether the
-// user is no longer a member; otherwise it adds an error.
+// user is no longer a member; otherwise it adds an error. Only the remove
+// API's result lists, or a member list read without error that no longer
+// shows the user, say so: an error, 4006 and 4200 included (a token without
+// permission, or one that cannot see the workspace), removed nobody that
+// Terraform can tell, and reporting success would leave the user with access
+// that the state no longer records.
 func removeMember(ctx context.Context, client *coze.Client, workspaceID, userID string, diags *diag.Diagnostics) bool {
 	operation := fmt.Sprintf("remove user %s from Coze workspace %s", userID, workspaceID)
 	res, err := client.RemoveWorkspaceMembers(ctx, workspaceID, []string{userID})
-	if coze.IsNotFound(err) {
-		return true // the workspace is gone, and the membership with it
-	}
 	if err != nil {
-		addAPIError(diags, client, operation, err)
+		addAPIError(diags, client, operation, err, "The membership stays in the Terraform state: the user may still have "+
+			"access. If the workspace or the membership is really gone, remove it from the state with `terraform state rm`.")
 		return false
 	}
 	switch {

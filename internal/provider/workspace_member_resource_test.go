@@ -280,6 +280,44 @@ func TestAccWorkspaceMember_outOfBandChanges(t *testing.T) {
 	})
 }
 
+// A remove answered 4006 or 4200 (no permission, or a workspace the token
+// cannot see) has not removed anyone: destroy and a role change fail and
+// keep the state, and the user keeps the access the state records.
+func TestAccWorkspaceMember_ambiguousRemoveKeepsTheState(t *testing.T) {
+	t.Parallel()
+	env := newMemberEnv(t)
+	ws := env.mock.AddWorkspace(mockcoze.WorkspaceSeed{Name: "w", EnterpriseID: "volcano_1"})
+	wsID := func() string { return ws }
+	membersPath := "/v1/workspaces/" + ws + "/members"
+	cfg := func(role string) string { return env.config(memberHCL(fmt.Sprintf("%q", ws), alice, role)) }
+	refuse := func(code int) func() {
+		return func() {
+			env.mock.InjectFault(mockcoze.Fault{Method: "DELETE", Path: membersPath, Code: code, Msg: "no permission"})
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("member"), Check: env.checkMember(wsID, alice, "member", "joined")},
+			{ // a role change removes first: refused, nothing is added and the state keeps "member"
+				PreConfig:   refuse(4200),
+				Config:      cfg("admin"),
+				ExpectError: regexp.MustCompile(`(?s)Cannot remove user ` + alice + ` from Coze workspace.*4200`),
+			},
+			{Config: cfg("member"), PlanOnly: true},
+			{ // destroy: refused, the membership stays in the state
+				PreConfig:   refuse(4006),
+				Config:      env.config(""),
+				ExpectError: regexp.MustCompile(`(?s)Cannot remove user ` + alice + ` from Coze workspace.*4006`),
+			},
+			{Config: cfg("member"), PlanOnly: true, Check: env.checkMember(wsID, alice, "member", "joined")},
+		},
+	})
+	if n := len(env.mock.RequestsTo("POST", membersPath)); n != 1 {
+		t.Errorf("%d add requests, want 1: a refused remove must not be followed by an add", n)
+	}
+}
+
 // Twenty-five memberships in one apply and their removal stay within the
 // batch limits (the mock rejects more than 20 users per add and 5 per remove).
 func TestAccWorkspaceMember_manyMembersInOneApply(t *testing.T) {
