@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -233,14 +234,20 @@ func (r *knowledgeBaseResource) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 
-	id := state.ID.ValueString()
-	found, err := findKnowledgeBase(ctx, client, state.SpaceID.ValueString(), id, state.Name.ValueString())
-	if err != nil && !coze.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, client, "read Coze knowledge base "+id, err)
+	id, spaceID := state.ID.ValueString(), state.SpaceID.ValueString()
+	found, err := findKnowledgeBase(ctx, client, spaceID, id, state.Name.ValueString())
+	if err != nil {
+		// 4006 and 4200 too: the token may have lost its permission or its
+		// access to the workspace, which says nothing about the base.
+		addAPIError(&resp.Diagnostics, client, "read Coze knowledge base "+id, err,
+			"The knowledge base stays in the Terraform state: only a listing of its workspace that succeeds without it shows "+
+				"that it is gone. If it was really deleted, remove it from the state with `terraform state rm`.")
 		return
 	}
 	if found == nil {
-		addRemovedFromStateWarning(&resp.Diagnostics, "Coze knowledge base", id, err, "The next apply creates it again.")
+		r.data.goneBases.add(id)
+		addRemovedFromStateWarning(&resp.Diagnostics, "Coze knowledge base", id,
+			fmt.Errorf("the knowledge base list of workspace %s does not show it", spaceID), "The next apply creates it again.")
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -249,6 +256,32 @@ func (r *knowledgeBaseResource) Read(ctx context.Context, req resource.ReadReque
 	state.FormatType = types.StringValue(knowledgeFormatName(found.FormatType))
 	state.setReadOnly(found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// knowledgeBasesGone records, for one walk, the knowledge bases that a
+// listing of their workspace showed gone, so that the refresh of their
+// documents, whose listing then fails with 4006 or 4200 (which can also
+// mean a token without permission), can tell a base that is gone from one it
+// cannot read. It hangs off providerData; a document refreshes after the
+// coze_knowledge_base it refers to. The zero value is ready to use.
+type knowledgeBasesGone struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (g *knowledgeBasesGone) add(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ids == nil {
+		g.ids = map[string]bool{}
+	}
+	g.ids[id] = true
+}
+
+func (g *knowledgeBasesGone) has(id string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.ids[id]
 }
 
 // Update sends name, icon and description: the API sets all three on every

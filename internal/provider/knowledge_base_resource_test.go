@@ -223,6 +223,31 @@ resource "coze_knowledge_base" "kb" {
 	})
 }
 
+// A listing answered 4006 or 4200 (a token without listKnowledge, or one
+// that lost access to the workspace) does not show that the base is gone:
+// the refresh fails and keeps the state, and nothing is created again.
+func TestAccKnowledgeBase_ambiguousListErrorKeepsTheState(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(knowledgeBaseHCL)
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, code := range []int{4006, 4200} {
+		steps = append(steps,
+			resource.TestStep{
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: "GET", Path: "/v1/datasets", Code: code, Msg: "no permission"})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Cannot read Coze knowledge base [0-9]+.*%d.*stays in the Terraform state`, code)),
+			},
+			resource.TestStep{Config: cfg, PlanOnly: true})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if n := len(env.mock.RequestsTo("POST", "/v1/datasets")); n != 1 {
+		t.Errorf("%d create requests, want 1", n)
+	}
+}
+
 func TestAccKnowledgeBase_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})

@@ -579,12 +579,24 @@ func (r *knowledgeDocumentResource) Read(ctx context.Context, req resource.ReadR
 
 	id, kbID := state.ID.ValueString(), state.KnowledgeBaseID.ValueString()
 	doc, err := r.listedDocument(ctx, client, kbID, id)
-	if err != nil && !coze.IsNotFound(err) { // not found: the knowledge base is gone
-		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("read Coze knowledge document %s in knowledge base %s", id, kbID), err)
+	switch {
+	case err != nil && coze.IsNotFound(err) && r.data.goneBases.has(kbID):
+		// The base's workspace was listed, without the base, in this walk.
+		addRemovedFromStateWarning(&resp.Diagnostics, "Coze knowledge document", id,
+			fmt.Errorf("its knowledge base %s is gone: its workspace's knowledge base list does not show it", kbID),
+			"The next apply creates it again.")
+		resp.State.RemoveResource(ctx)
 		return
-	}
-	if doc == nil {
-		addRemovedFromStateWarning(&resp.Diagnostics, "Coze knowledge document", id, err, "The next apply creates it again.")
+	case err != nil:
+		// 4006 and 4200 too: "no such base" and "no permission" read the same.
+		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("read Coze knowledge document %s in knowledge base %s", id, kbID), err,
+			"The document stays in the Terraform state: only a document list of its knowledge base that succeeds without it, "+
+				"or a knowledge base list of the base's workspace without the base (read by the coze_knowledge_base that "+
+				"manages it), shows that it is gone. If it was really deleted, remove it from the state with `terraform state rm`.")
+		return
+	case doc == nil:
+		addRemovedFromStateWarning(&resp.Diagnostics, "Coze knowledge document", id,
+			fmt.Errorf("the document list of knowledge base %s does not show it", kbID), "The next apply creates it again.")
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -461,6 +461,67 @@ resource "coze_knowledge_document" "web" {
 	})
 }
 
+// A document list answered 4006 or 4200 says "no such base, or no
+// permission": the document stays in the state unless a listing of the
+// base's workspace, in the same plan, showed the base gone. A base not
+// managed in the configuration cannot be confirmed gone: the refresh fails
+// until `terraform state rm`.
+func TestAccKnowledgeDocument_ambiguousListErrorKeepsTheState(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	env.mock.SetDocumentProcessing(mockcoze.DocumentProcessing{})
+	managed := env.config(knowledgeBaseHCL + `
+resource "coze_knowledge_document" "a" {
+  knowledge_base_id = coze_knowledge_base.kb.id
+  name              = "a.txt"
+  content_base64    = base64encode("a")
+}`)
+	external := env.mock.AddKnowledgeBase(mockcoze.DefaultSpaceID, "made in the UI", 0)
+	unmanaged := env.config(fmt.Sprintf(`
+resource "coze_knowledge_document" "b" {
+  knowledge_base_id = %q
+  name              = "b.txt"
+  content_base64    = base64encode("b")
+}`, external))
+	refuse := func(code int) func() {
+		return func() {
+			env.mock.InjectFault(mockcoze.Fault{Method: "POST", Path: "/open_api/knowledge/document/list", Code: code, Msg: "no permission"})
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: managed},
+			{
+				PreConfig:   refuse(4200),
+				Config:      managed,
+				ExpectError: regexp.MustCompile(`(?s)Cannot read Coze knowledge document [0-9]+ in knowledge base.*4200.*stays in the Terraform state`),
+			},
+			{Config: managed, PlanOnly: true},
+			{
+				PreConfig:   refuse(4006),
+				Config:      managed,
+				ExpectError: regexp.MustCompile(`(?s)Cannot read Coze knowledge document.*4006.*stays in the Terraform state`),
+			},
+			{Config: managed, PlanOnly: true},
+			{Config: unmanaged},
+			{
+				// Out of the token's sight, or deleted: the API answers the same.
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: "POST", Path: "/open_api/knowledge/document/list", Code: 4200,
+						Msg: "knowledge base does not exist or you have no permission", Times: 100})
+				},
+				Config:      unmanaged,
+				ExpectError: regexp.MustCompile(`(?s)Cannot read Coze knowledge document.*4200.*terraform state rm`),
+			},
+			{PreConfig: env.mock.ClearFaults, Config: unmanaged, PlanOnly: true},
+		},
+	})
+	if n := len(env.mock.RequestsTo("POST", "/open_api/knowledge/document/create")); n != 2 {
+		t.Errorf("%d create requests, want 2 (a and b)", n)
+	}
+}
+
 func TestAccKnowledgeDocument_image(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, mockcoze.Options{})

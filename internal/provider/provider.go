@@ -130,6 +130,7 @@ type providerData struct {
 	// built with providerData, once per Configure.
 	publishStates *publishStates                     // bot_publish_state.go
 	documents     listingCache[coze.Document]        // per knowledge base
+	goneBases     knowledgeBasesGone                 // knowledge_base_resource.go
 	members       listingCache[coze.WorkspaceMember] // per workspace
 	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
 }
