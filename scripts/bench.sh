@@ -373,8 +373,11 @@ listings_bench() {
   start_mock 1 -document-polls 0 -users "$(seq -s, "$LIST_USER_BASE" $((LIST_USER_BASE + LIST_MEMBERS - 1)))"
   dir=$B/work/listings
   write_listings_config "$dir"
+  before=$(log_lines)
   seconds=$(run_timed "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color)
-  echo "    apply: $seconds s"
+  local apply_docs
+  apply_docs=$(requests_to "$before" POST /open_api/knowledge/document/list)
+  echo "    apply: $seconds s, $apply_docs document list requests"
   before=$(log_lines)
   seconds=$(run_timed "$TF" -chdir="$dir" plan -input=false -no-color -detailed-exitcode)
   local docs members workspaces all
@@ -398,6 +401,8 @@ listings_bench() {
     echo "| \`GET /v1/workspaces/{id}/members\` | $LIST_MEMBERS members | $members |"
     echo "| \`GET /v1/workspaces\` | $LIST_WORKSPACES workspaces | $workspaces |"
     echo "| all requests of the plan | | $all |"
+    echo
+    echo "The apply that created them sent $apply_docs \`POST /open_api/knowledge/document/list\` requests."
   } >"$B/listings.md"
 }
 

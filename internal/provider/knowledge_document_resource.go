@@ -62,6 +62,10 @@ var (
 	documentSourceAttrNames       = []string{"source", "content_base64", "web_url", "file_id"}
 )
 
+// countsAfterCreate says where char_count and slice_count come from.
+const countsAfterCreate = "after a create, the create answer's value, usually `0` since Coze processes the document " +
+	"afterwards; the refresh after it reads the real one from the document list"
+
 // NewKnowledgeDocumentResource is the coze_knowledge_document resource.
 func NewKnowledgeDocumentResource() resource.Resource {
 	return &knowledgeDocumentResource{resourceBase: resourceBase{typeName: "knowledge_document"}}
@@ -213,8 +217,8 @@ func (r *knowledgeDocumentResource) Schema(ctx context.Context, _ resource.Schem
 			},
 			"status":      readOnlyInt64("Processing status: `0` processing, `1` done, `9` failed. Apply waits for `1`."),
 			"size":        readOnlyInt64("Size in bytes."),
-			"char_count":  readOnlyInt64("Number of characters Coze extracted."),
-			"slice_count": readOnlyInt64("Number of slices (chunks)."),
+			"char_count":  readOnlyInt64("Number of characters Coze extracted, as of the last refresh (" + countsAfterCreate + ")."),
+			"slice_count": readOnlyInt64("Number of slices (chunks), as of the last refresh (" + countsAfterCreate + ")."),
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Default `10m`: the upload and the processing. A document still processing then stays " +
 					"in the state, tainted: the next apply replaces it.",
@@ -532,15 +536,15 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 
-	// Only the listing tells the character and slice counts.
-	listed, err := client.FindDocument(ctx, kbID, id, documentListPageSize)
-	switch {
-	case err != nil || listed == nil:
-		plan.Status, plan.Size = types.Int64Value(int64(progress.Status)), types.Int64Value(int64(progress.Size))
-		resp.Diagnostics.AddWarning("Coze knowledge document processed but not read back",
-			fmt.Sprintf("Document %s was processed, but the list API did not show it (%v). Its counts are refreshed next time.", id, err))
-	default:
-		plan.setReadOnly(listed)
+	// What create needs comes from the create answer and the last progress
+	// poll: the id, the status and the size. The character and slice counts
+	// that processing finds are only in the document list; reading it back
+	// here cost a listing per document (N²/200 list calls for N documents of
+	// a base), so they keep the create answer's values until the next
+	// refresh, which reads them from the listing its documents share.
+	plan.Status = types.Int64Value(int64(progress.Status))
+	if progress.Size > 0 {
+		plan.Size = types.Int64Value(int64(progress.Size))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
