@@ -51,6 +51,13 @@ const (
 	documentSourceUploaded = 5
 )
 
+// How a listed document was uploaded (DocumentInfo.source_type): a local
+// file or a web page. Images of image bases are told by their format_type.
+const (
+	SourceTypeLocal = documentSourceLocal
+	SourceTypeWeb   = documentSourceWeb
+)
+
 // Web page update types (update_rule.update_type).
 const (
 	UpdateTypeNone = 0

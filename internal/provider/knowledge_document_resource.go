@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -404,6 +405,17 @@ func (r *knowledgeDocumentResource) ModifyPlan(ctx context.Context, req resource
 	if !req.State.Raw.IsNull() {
 		var state knowledgeDocumentModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !state.recordsItsSource() && kind != kindUnknown {
+			imported, diags := importedDocument(ctx, req.Private)
+			resp.Diagnostics.Append(diags...)
+			if differs := imported.differsFrom(&plan, kind); imported != nil && differs != "" {
+				resp.RequiresReplace = append(resp.RequiresReplace, path.Root(documentSourceAttr(&plan)))
+				resp.Diagnostics.AddWarning("Imported document differs from the configuration",
+					fmt.Sprintf("Coze knowledge document %s %s. The apply deletes it and creates the configured document in its "+
+						"place. (Coze returns neither the content nor a hash of it: the kind of source, the size in bytes and the "+
+						"file type are all that can be compared.)", state.ID.ValueString(), differs))
+			}
+		}
 		if state.recordsItsSource() {
 			for name, changed := range map[string]bool{
 				"content_sha256": !plan.ContentSHA256.Equal(state.ContentSHA256),
@@ -420,6 +432,93 @@ func (r *knowledgeDocumentResource) ModifyPlan(ctx context.Context, req resource
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// privateKeyImportedDocument holds, from an import until the first apply
+// after it, what the API told about the imported document (importedView).
+const privateKeyImportedDocument = "imported_document"
+
+// importedView is what the document list tells about a document's content:
+// the kind of source, the size in bytes and the file type. Coze returns
+// neither the content nor a hash of it, nor a web page's URL or an image's
+// file id.
+type importedView struct {
+	Kind string `json:"kind"` // "local", "web" or "image"
+	Size int64  `json:"size"`
+	Type string `json:"type"`
+}
+
+func importedViewOf(d *coze.Document) importedView {
+	v := importedView{Kind: "local", Size: int64(d.Size), Type: d.Type}
+	switch {
+	case d.FormatType == coze.FormatImage:
+		v.Kind = "image"
+	case d.SourceType == coze.SourceTypeWeb:
+		v.Kind = "web"
+	}
+	return v
+}
+
+var documentKindNames = map[documentKind]string{kindLocal: "local", kindWeb: "web", kindImage: "image"}
+
+// differsFrom compares the imported document with the planned one, as far
+// as the API tells: the kind of source, and for a local file its size and
+// file type. It returns what differs, or "" when the configuration can be
+// adopted. A web page's URL and an image cannot be compared.
+func (v *importedView) differsFrom(plan *knowledgeDocumentModel, kind documentKind) string {
+	if v == nil {
+		return ""
+	}
+	if name := documentKindNames[kind]; name != v.Kind {
+		return fmt.Sprintf("is a %s document; the configuration gives a %s one (%s)", v.Kind, name, documentSourceAttr(plan))
+	}
+	if kind != kindLocal {
+		return ""
+	}
+	content, _, err := plan.localContent()
+	if err != nil { // reported by ModifyPlan already
+		return ""
+	}
+	var differs []string
+	if v.Size > 0 && int64(len(content)) != v.Size {
+		differs = append(differs, fmt.Sprintf("is %d bytes; the configured content is %d bytes", v.Size, len(content)))
+	}
+	if planned := plan.FileType.ValueString(); v.Type != "" && !plan.FileType.IsUnknown() && planned != v.Type {
+		differs = append(differs, fmt.Sprintf("is a %s file; the configuration gives file_type %q", v.Type, planned))
+	}
+	return strings.Join(differs, ", and ")
+}
+
+// documentSourceAttr is the source attribute the plan sets.
+func documentSourceAttr(m *knowledgeDocumentModel) string {
+	for i, v := range []types.String{m.Source, m.ContentBase64, m.WebURL, m.FileID} {
+		if !v.IsNull() {
+			return documentSourceAttrNames[i]
+		}
+	}
+	return "source"
+}
+
+func setImportedDocument(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, v importedView) diag.Diagnostics {
+	raw, _ := json.Marshal(v) // a struct of strings and a number always encodes
+	return private.SetKey(ctx, privateKeyImportedDocument, raw)
+}
+
+func importedDocument(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) (*importedView, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateKeyImportedDocument)
+	if len(raw) == 0 {
+		return nil, diags
+	}
+	var v importedView
+	if err := json.Unmarshal(raw, &v); err != nil {
+		diags.AddError("Invalid private state", fmt.Sprintf("%s: %v. This is a bug in the provider.", privateKeyImportedDocument, err))
+		return nil, diags
+	}
+	return &v, diags
 }
 
 // createRequest builds the create call for the planned document.
@@ -610,8 +709,11 @@ func (r *knowledgeDocumentResource) Read(ctx context.Context, req resource.ReadR
 	if doc.UpdateType == coze.UpdateTypeAuto {
 		state.UpdateIntervalHours = types.Int64Value(int64(doc.UpdateInterval))
 	}
-	if !state.recordsItsSource() && state.FileType.IsNull() && slices.Contains(localFileTypes, doc.Type) {
-		state.FileType = types.StringValue(doc.Type) // import
+	if !state.recordsItsSource() { // import: what the first plan compares the configuration with
+		if state.FileType.IsNull() && slices.Contains(localFileTypes, doc.Type) {
+			state.FileType = types.StringValue(doc.Type)
+		}
+		resp.Diagnostics.Append(setImportedDocument(ctx, resp.Private, importedViewOf(doc))...)
 	}
 	if doc.Status == coze.DocumentFailed {
 		resp.Diagnostics.AddWarning("Coze knowledge document failed",
@@ -648,6 +750,9 @@ func (r *knowledgeDocumentResource) Update(ctx context.Context, req resource.Upd
 			addAPIError(&resp.Diagnostics, client, "update Coze knowledge document "+update.DocumentID, err)
 			return
 		}
+	}
+	if plan.recordsItsSource() { // the import's adoption is done
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImportedDocument, nil)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }

@@ -289,6 +289,70 @@ resource "coze_knowledge_document" "faq" {
 	})
 }
 
+// An imported document is adopted only when what the API tells about it
+// (the kind of source, the size and the file type) matches the
+// configuration; otherwise the first plan replaces it, instead of recording
+// the local file's hash while Coze keeps the old content.
+func TestAccKnowledgeDocument_importComparesWithTheConfiguration(t *testing.T) {
+	t.Parallel()
+	const uiContent = "made in the Coze UI" // 19 bytes
+	for name, tc := range map[string]struct {
+		content string // the local file's
+		extra   string
+	}{
+		"other size":      {content: "edited in git since then"},
+		"other file type": {content: "made in the Coze UX", extra: `file_type = "docx"`},
+		"other kind":      {extra: `web_url = "https://example.com/faq"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockcoze.Options{})
+			kbID := env.mock.AddKnowledgeBase(mockcoze.DefaultSpaceID, "docs", 0)
+			docID := createDocumentThroughTheMock(t, env, kbID, "faq.txt", uiContent)
+			source := ""
+			if tc.content != "" {
+				file := filepath.Join(t.TempDir(), "faq.txt")
+				writeFile(t, file, tc.content)
+				source = fmt.Sprintf("source = %q", file)
+			}
+			cfg := env.config(fmt.Sprintf(`
+resource "coze_knowledge_document" "faq" {
+  knowledge_base_id = %q
+  name              = "faq.txt"
+  %s
+  %s
+}`, kbID, source, tc.extra))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:             cfg,
+						ResourceName:       "coze_knowledge_document.faq",
+						ImportState:        true,
+						ImportStateId:      kbID + "/" + docID,
+						ImportStatePersist: true,
+					},
+					{
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("coze_knowledge_document.faq", plancheck.ResourceActionDestroyBeforeCreate),
+						}},
+						Check: func(s *terraform.State) error {
+							if id := stateAttr(s, "coze_knowledge_document.faq", "id"); id == docID {
+								return fmt.Errorf("the imported document %s was adopted", docID)
+							}
+							if _, found := env.mock.KnowledgeDocumentByID(docID); found {
+								return fmt.Errorf("the replaced document %s is still in the mock", docID)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
 // createDocumentThroughTheMock adds a processed text document to a mock
 // knowledge base through its HTTP API and returns its id.
 func createDocumentThroughTheMock(t *testing.T, env *testEnv, kbID, name, content string) string {
