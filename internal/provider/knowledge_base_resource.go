@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -119,8 +120,11 @@ func (r *knowledgeBaseResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 			"icon_file_id": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Icon: the `id` of a `coze_file` holding an image. Without it, Coze's default icon. The API " +
-					"returns only a signed icon URL, so a change made in the Coze UI is not detected.",
+				MarkdownDescription: "Icon: the `id` of a `coze_file` holding an image. Without it, Coze's default icon: the " +
+					"update API sets the icon on every call, so an update without `icon_file_id` resets the icon to the default. " +
+					"The API returns only the icon's URI, so a change made in the Coze UI is not detected, and an import leaves " +
+					"`icon_file_id` unset: when an update would reset an icon of the base's own that `icon_file_id` does not " +
+					"manage, the plan warns; set `icon_file_id` to keep it.",
 				Validators: []validator.String{decimalID()},
 			},
 			"format_type": schema.StringAttribute{
@@ -146,11 +150,65 @@ func (r *knowledgeBaseResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// ModifyPlan fails the plan, not the apply, when there is no token.
-func (r *knowledgeBaseResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		r.requireClientAtPlan(&resp.Diagnostics)
+// ModifyPlan fails the plan, not the apply, when there is no token, and
+// warns when an update would reset an icon that icon_file_id does not
+// manage (iconResetWarning).
+func (r *knowledgeBaseResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
 	}
+	r.requireClientAtPlan(&resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state knowledgeBaseModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	raw, diags := req.Private.GetKey(ctx, privateKeyIconURI)
+	resp.Diagnostics.Append(diags...)
+	var iconURI string
+	_ = json.Unmarshal(raw, &iconURI) // absent or not a string: no icon known
+	if warning := iconResetWarning(plan, state, iconURI); warning != "" && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("icon_file_id"), "The update resets the knowledge base's icon", warning)
+	}
+}
+
+// privateKeyIconURI holds the icon_uri that the last listing showed for the
+// base: the API returns its icon as a URI, never as the file id that
+// icon_file_id is.
+const privateKeyIconURI = "icon_uri"
+
+// jsonString encodes s for the private state, which holds JSON.
+func jsonString(s string) []byte {
+	raw, _ := json.Marshal(s) // a string always encodes
+	return raw
+}
+
+// hasCustomIcon tells a base's own icon from Coze's default one by its
+// icon_uri. The docs do not say what the default's URI is: one that is empty
+// or names "default" (Coze Studio's is default_icon/default_dataset_icon.png)
+// is taken for the default.
+func hasCustomIcon(iconURI string) bool {
+	return iconURI != "" && !strings.Contains(strings.ToLower(iconURI), "default")
+}
+
+// iconResetWarning returns the plan-time warning for an update that resets
+// an icon: update_dataset.md says the update API sets name, file_id (the
+// icon) and description on every call, and what is left out returns to its
+// default. With icon_file_id null in the configuration and in the state
+// (after an import, whose API answer has only the icon's URI, or when the
+// icon was set in the Coze UI), an update sends no file_id, and a base with
+// its own icon loses it. The update goes ahead as planned; the warning says
+// how to keep the icon. It returns "" when there is nothing to warn about.
+func iconResetWarning(plan, state knowledgeBaseModel, iconURI string) string {
+	updates := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) || !plan.IconFileID.Equal(state.IconFileID)
+	if !updates || !plan.IconFileID.IsNull() || !state.IconFileID.IsNull() || !hasCustomIcon(iconURI) {
+		return ""
+	}
+	return fmt.Sprintf("Knowledge base %s has its own icon (%s), which icon_file_id does not manage: it was imported, or the "+
+		"icon was set in the Coze UI. Coze's update API (PUT /v1/datasets/{id}) sets the name, the icon and the description "+
+		"on every call and resets what it is not sent, so this update gives the base Coze's default icon. To keep the icon, "+
+		"upload the image with coze_file and set icon_file_id to its id before applying.", state.ID.ValueString(), iconURI)
 }
 
 func (r *knowledgeBaseResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -185,6 +243,7 @@ func (r *knowledgeBaseResource) Create(ctx context.Context, req resource.CreateR
 				"are empty until the next refresh.", id, err))
 	default:
 		plan.setReadOnly(found)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyIconURI, jsonString(found.IconURI))...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -255,6 +314,7 @@ func (r *knowledgeBaseResource) Read(ctx context.Context, req resource.ReadReque
 	state.Description = types.StringValue(found.Description)
 	state.FormatType = types.StringValue(knowledgeFormatName(found.FormatType))
 	state.setReadOnly(found)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyIconURI, jsonString(found.IconURI))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -305,6 +365,8 @@ func (r *knowledgeBaseResource) Update(ctx context.Context, req resource.UpdateR
 		addAPIError(&resp.Diagnostics, client, "update Coze knowledge base "+id, err)
 		return
 	}
+	// The icon is now icon_file_id's, or the default: the next refresh reads its URI.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyIconURI, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

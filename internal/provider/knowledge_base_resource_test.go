@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -246,6 +247,73 @@ func TestAccKnowledgeBase_ambiguousListErrorKeepsTheState(t *testing.T) {
 	if n := len(env.mock.RequestsTo("POST", "/v1/datasets")); n != 1 {
 		t.Errorf("%d create requests, want 1", n)
 	}
+}
+
+// update_dataset.md: an update resets what it does not send, the icon
+// included. A base whose own icon icon_file_id does not manage (imported, or
+// set in the Coze UI) gets a plan-time warning before an update resets it.
+func TestIconResetWarning(t *testing.T) {
+	const custom = "FileBizType.BIZ_DATASET_ICON/7600000000000000001.png"
+	base := knowledgeBaseModel{ID: types.StringValue("7700000000000000001"), Name: types.StringValue("docs"),
+		Description: types.StringValue("d"), IconFileID: types.StringNull()}
+	with := func(edit func(*knowledgeBaseModel)) knowledgeBaseModel { m := base; edit(&m); return m }
+	renamed := with(func(m *knowledgeBaseModel) { m.Name = types.StringValue("FAQ") })
+	for name, tc := range map[string]struct {
+		plan, state knowledgeBaseModel
+		iconURI     string
+		warn        bool
+	}{
+		"renamed, own icon unmanaged":     {renamed, base, custom, true},
+		"new description, own icon":       {with(func(m *knowledgeBaseModel) { m.Description = types.StringValue("") }), base, custom, true},
+		"renamed, the default icon":       {renamed, base, "FileBizType.BIZ_DATASET_ICON/default.png", false},
+		"renamed, Coze Studio's default":  {renamed, base, "default_icon/default_dataset_icon.png", false},
+		"renamed, no icon known":          {renamed, base, "", false},
+		"no update":                       {base, base, custom, false},
+		"renamed, icon_file_id set":       {with(func(m *knowledgeBaseModel) { m.Name, m.IconFileID = types.StringValue("FAQ"), types.StringValue("76") }), base, custom, false},
+		"renamed, icon_file_id was known": {with(func(m *knowledgeBaseModel) { m.Name = types.StringValue("FAQ") }), with(func(m *knowledgeBaseModel) { m.IconFileID = types.StringValue("76") }), custom, false},
+	} {
+		got := iconResetWarning(tc.plan, tc.state, tc.iconURI)
+		if (got != "") != tc.warn {
+			t.Errorf("%s: warning %q, want one: %v", name, got, tc.warn)
+		}
+		if tc.warn && (!strings.Contains(got, tc.iconURI) || !strings.Contains(got, "set icon_file_id")) {
+			t.Errorf("%s: the warning must name the icon and the way to keep it: %q", name, got)
+		}
+	}
+}
+
+// After an import, a rename sends no file_id, as the warning says: the
+// mock, like the API, resets the icon; with icon_file_id set, it is kept.
+func TestAccKnowledgeBase_importedIconIsResetUnlessManaged(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	id := env.mock.AddKnowledgeBase(mockcoze.DefaultSpaceID, "docs", 0)
+	env.mock.EditKnowledgeBase(id, func(kb *mockcoze.KnowledgeBase) { kb.IconFileID = "7600000000000000001" })
+	cfg := func(name, icon string) string {
+		return env.config(fmt.Sprintf(`
+resource "coze_knowledge_base" "kb" {
+  space_id     = %q
+  name         = %q
+  %s
+}`, mockcoze.DefaultSpaceID, name, icon))
+	}
+	icon := func(want string) resource.TestCheckFunc {
+		return env.checkKnowledgeBase(func(kb mockcoze.KnowledgeBase) error {
+			if kb.IconFileID != want {
+				return fmt.Errorf("icon %q, want %q", kb.IconFileID, want)
+			}
+			return nil
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("docs", ""), ResourceName: "coze_knowledge_base.kb", ImportState: true,
+				ImportStateId: mockcoze.DefaultSpaceID + "/" + id, ImportStatePersist: true},
+			{Config: cfg("FAQ", `icon_file_id = "7600000000000000001"`), Check: icon("7600000000000000001")},
+			{Config: cfg("FAQ 2", ""), Check: icon("")},
+		},
+	})
 }
 
 func TestAccKnowledgeBase_validation(t *testing.T) {
