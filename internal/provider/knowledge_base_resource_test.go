@@ -243,6 +243,17 @@ func TestAccKnowledgeBase_ambiguousListErrorKeepsTheState(t *testing.T) {
 			},
 			resource.TestStep{Config: cfg, PlanOnly: true})
 	}
+	// A delete answered 4006 ("deleted, or no permission") while the listing
+	// still shows the base: destroy fails and keeps the state.
+	steps = append(steps,
+		resource.TestStep{
+			PreConfig: func() {
+				env.mock.InjectFault(mockcoze.Fault{Method: "DELETE", Path: "/v1/datasets/*", Code: 4006, Msg: "no permission"})
+			},
+			Config:      env.config(""),
+			ExpectError: regexp.MustCompile(`(?s)Cannot delete Coze knowledge base [0-9]+.*4006.*stays in the Terraform state`),
+		},
+		resource.TestStep{Config: cfg, PlanOnly: true})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	if n := len(env.mock.RequestsTo("POST", "/v1/datasets")); n != 1 {
 		t.Errorf("%d create requests, want 1", n)

@@ -767,10 +767,18 @@ func (r *knowledgeDocumentResource) Delete(ctx context.Context, req resource.Del
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 
-	id := state.ID.ValueString()
-	defer r.data.documents.forget(state.KnowledgeBaseID.ValueString())
-	if err := client.DeleteDocuments(ctx, []string{id}); err != nil && !coze.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, client, "delete Coze knowledge document "+id, err)
+	id, kbID := state.ID.ValueString(), state.KnowledgeBaseID.ValueString()
+	defer r.data.documents.forget(kbID)
+	err := client.DeleteDocuments(ctx, []string{id})
+	if coze.IsNotFound(err) {
+		// "Deleted already" or "no permission": only the base's listing tells.
+		if doc, listErr := client.FindDocument(ctx, kbID, id, documentListPageSize); listErr == nil && doc == nil {
+			return
+		}
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, client, "delete Coze knowledge document "+id, err,
+			"The document stays in the Terraform state: it may still be in the knowledge base, where bots keep finding it.")
 	}
 }
 

@@ -572,6 +572,14 @@ resource "coze_knowledge_document" "b" {
 				ExpectError: regexp.MustCompile(`(?s)Cannot read Coze knowledge document.*4006.*stays in the Terraform state`),
 			},
 			{Config: managed, PlanOnly: true},
+			{ // a delete answered 4006 while the list still shows the document: kept
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: "POST", Path: "/open_api/knowledge/document/delete", Code: 4006, Msg: "no permission"})
+				},
+				Config:      env.config(knowledgeBaseHCL),
+				ExpectError: regexp.MustCompile(`(?s)Cannot delete Coze knowledge document [0-9]+.*4006.*stays in the Terraform state`),
+			},
+			{Config: managed, PlanOnly: true},
 			{Config: unmanaged},
 			{
 				// Out of the token's sight, or deleted: the API answers the same.
