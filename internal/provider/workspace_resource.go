@@ -179,7 +179,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	prior := map[string]types.String{"icon_file_id": state.IconFileID, "coze_account_id": state.CozeAccountID, "owner_uid": state.OwnerUID}
 	changed := func(name string) bool {
 		// unchanged, or adopted: its value was unknown since the import
-		return !planned[name].Equal(prior[name]) && !(prior[name].IsNull() && slices.Contains(unknown, name))
+		return !planned[name].Equal(prior[name]) && !adoptedSinceImport(prior[name], name, unknown)
 	}
 	if changed("icon_file_id") {
 		resp.Diagnostics.AddAttributeWarning(path.Root("icon_file_id"), "The workspace's icon is not changed", iconNotChanged(state.ID.ValueString()))
@@ -216,6 +216,12 @@ func addListError(diags *diag.Diagnostics, client *coze.Client, operation string
 		return
 	}
 	addAPIError(diags, client, operation, err)
+}
+
+// adoptedSinceImport reports a create-only value that Terraform has not
+// known since an import: the first value configured is adopted, not a change.
+func adoptedSinceImport(prior types.String, name string, unknown []string) bool {
+	return prior.IsNull() && slices.Contains(unknown, name)
 }
 
 // unknownSinceImport reads privateKeyUnknownSinceImport.
@@ -412,7 +418,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	// Create-only values adopted after an import are known from now on.
 	unknown, diags := unknownSinceImport(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if !plan.IconFileID.Equal(state.IconFileID) && !(state.IconFileID.IsNull() && slices.Contains(unknown, "icon_file_id")) {
+	if !plan.IconFileID.Equal(state.IconFileID) && !adoptedSinceImport(state.IconFileID, "icon_file_id", unknown) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("icon_file_id"), "The workspace's icon is not changed", iconNotChanged(id))
 	}
 	planned := map[string]types.String{"icon_file_id": plan.IconFileID, "coze_account_id": plan.CozeAccountID, "owner_uid": plan.OwnerUID}
