@@ -46,8 +46,9 @@ func (c *Client) CreateBot(ctx context.Context, req *CreateBotRequest) (string, 
 		path: "/v1/bot/create", body: req, out: &data}); err != nil {
 		return "", err
 	}
-	if data.BotID == "" {
-		return "", fmt.Errorf("create bot in space %s: the API returned no bot_id", req.SpaceID)
+	if data.BotID == "" { // a success without the id: the bot was likely created
+		op := "create bot in space " + req.SpaceID
+		return "", &UncertainCreateError{Operation: op, Err: fmt.Errorf("%s: the API answered success but returned no bot_id", op)}
 	}
 	return data.BotID, nil
 }
