@@ -129,11 +129,11 @@ func TestRedactTakesOutKnownSecretsAndAnyBearerToken(t *testing.T) {
 	s.add("pat_personal")
 	s.add("czs_access")
 	for text, want := range map[string]string{
-		"pat_personal and czs_access":         "<redacted> and <redacted>",
-		"Authorization: Bearer someone_elses": "Authorization: Bearer <redacted>",
+		"pat_personal and czs_access":          "<redacted> and <redacted>",
+		"Authorization: Bearer someone_elses":  "Authorization: Bearer <redacted>",
 		`{"authorization":"bearer abc.def-g"}`: `{"authorization":"bearer <redacted>"}`,
-		"Bearer%20abc123":                     "Bearer%20<redacted>",
-		"nothing secret":                      "nothing secret",
+		"Bearer%20abc123":                      "Bearer%20<redacted>",
+		"nothing secret":                       "nothing secret",
 	} {
 		if got := s.redact(text); got != want {
 			t.Errorf("redact(%q) = %q, want %q", text, got, want)
