@@ -310,9 +310,12 @@ func parseEnvelope(op string, status int, headerLogID string, raw []byte, env en
 		}
 	}
 	var tooDeep *ResponseTooDeepError
+	var absurd *ResponseNumberError
 	switch {
 	case errors.As(decodeErr, &tooDeep):
 		return fmt.Errorf("%s: reading response (HTTP %d%s): %w", op, status, logIDSuffix(apiErr.LogID), tooDeep)
+	case errors.As(decodeErr, &absurd):
+		return fmt.Errorf("%s: reading response (HTTP %d%s): %w", op, status, logIDSuffix(apiErr.LogID), absurd)
 	case decodeErr != nil || env.Code == nil:
 		apiErr.Code = -1
 		apiErr.Msg = "response is not a Coze API envelope"

@@ -466,8 +466,8 @@ func (s *jwtTokenSource) post(req *retryablehttp.Request, fail *TokenExchangeErr
 		fail.Err = fmt.Errorf("reading the answer: %w", err)
 		return "", fail
 	}
-	if jsonDepth(raw, MaxResponseDepth) > MaxResponseDepth {
-		fail.Err = &ResponseTooDeepError{Limit: MaxResponseDepth}
+	if err := checkJSON(raw); err != nil {
+		fail.Err = err
 		return "", fail
 	}
 	var answer tokenAnswer

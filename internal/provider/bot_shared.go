@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -129,6 +130,9 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 // import (the importing private key), the API's view trimmed by importView
 // stands in for the prior state, which has nothing but the ids.
 func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object, diag.Diagnostics) {
+	if !importing {
+		bot = onlyManagedParameters(bot, prior)
+	}
 	remote, diags := flattenBot(bot)
 	// Attributes the retrieve endpoint does not describe keep their state.
 	for name, value := range botOf(prior) {
@@ -159,6 +163,47 @@ func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object
 		return prior, diags
 	}
 	return refreshed, diags
+}
+
+// onlyManagedParameters keeps, of the model parameters the API answered,
+// the keys of the prior state: a refresh compares only those (the API adds
+// its own), so converting the others into Terraform values would be work
+// for nothing, and work that an absurd value makes unbounded. Without
+// parameters in the prior state none is kept. bot is not changed.
+func onlyManagedParameters(bot *coze.Bot, prior types.Object) *coze.Bot {
+	if bot.ModelInfo == nil || len(bot.ModelInfo.Parameters) == 0 {
+		return bot
+	}
+	var keys map[string]attr.Value
+	params := botModelInfoConfigOf(botOf(prior).ModelInfoConfig()).Parameters()
+	if !params.IsNull() && !params.IsUnknown() && !params.IsUnderlyingValueNull() && !params.IsUnderlyingValueUnknown() {
+		switch v := params.UnderlyingValue().(type) {
+		case types.Object:
+			keys = v.Attributes()
+		case types.Map:
+			keys = v.Elements()
+		default:
+			return bot // not an object: compared whole
+		}
+	}
+	var answered map[string]json.RawMessage // the values stay raw: nothing is converted
+	if err := json.Unmarshal(bot.ModelInfo.Parameters, &answered); err != nil {
+		return bot // flattenBot reports it
+	}
+	kept := make(map[string]json.RawMessage, len(keys))
+	for key := range keys {
+		if value, ok := answered[key]; ok {
+			kept[key] = value
+		}
+	}
+	raw, err := json.Marshal(kept)
+	if err != nil {
+		return bot
+	}
+	trimmed, model := *bot, *bot.ModelInfo
+	model.Parameters = raw
+	trimmed.ModelInfo = &model
+	return &trimmed
 }
 
 // gone decides whether a bot whose retrieve answered 4006 or 4200 (missing)

@@ -125,6 +125,7 @@ func unreadableAnswerHint(err error, baseURL string) string {
 		redirect *coze.RedirectError
 		tooLarge *coze.ResponseTooLargeError
 		tooDeep  *coze.ResponseTooDeepError
+		absurd   *coze.ResponseNumberError
 		corrupt  *coze.DecompressError
 	)
 	switch {
@@ -139,6 +140,10 @@ func unreadableAnswerHint(err error, baseURL string) string {
 		return fmt.Sprintf("The server at base_url (%s) sent JSON nested deeper than any Coze API answer, and the provider refused "+
 			"it rather than spend minutes converting it. If a bot's model parameters were set that deep outside Terraform, "+
 			"flatten them; otherwise check base_url and any proxy in between.", baseURL)
+	case errors.As(err, &absurd):
+		return fmt.Sprintf("The server at base_url (%s) sent a number far beyond any Coze API answer's, and the provider refused "+
+			"it rather than spend minutes converting it; the state was left as it was. If a bot's model parameters were set to "+
+			"such a number outside Terraform, set a sensible value in Coze; otherwise check base_url and any proxy in between.", baseURL)
 	case errors.As(err, &corrupt):
 		return fmt.Sprintf("The server at base_url (%s) sent a compressed answer that does not decompress. It was not retried: "+
 			"check base_url and any proxy in between, which may corrupt or truncate compressed answers.", baseURL)
