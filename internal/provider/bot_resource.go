@@ -74,9 +74,14 @@ var botSchema = sync.OnceValue(func() schema.Schema {
 			"For the same reason a bot is never dropped from the state on an ambiguous answer. When a refresh gets 4006 or 4200 " +
 			"from the read API (\"wrong id, deleted, or no permission\"), the provider reads the workspace's bot list " +
 			"(`GET /v1/bots`, which needs the `listBot` permission): if the bot is still listed, or the list cannot be read, " +
-			"the refresh fails with the API's code, msg and logid and the state is kept, so that no second bot is created; " +
-			"only a bot the list does not show either is removed from the state, with a warning, and created again by the " +
-			"next apply. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
+			"the refresh fails with the API's code, msg and logid and the state is kept, so that no second bot is created. " +
+			"A bot the list does not show either is removed from the state, with a warning, and created again by the next " +
+			"apply, only when that list is known to show the token every bot of the workspace: the token's workspace list " +
+			"(`GET /v1/workspaces`, the `listWorkspace` permission) shows the token's user as the workspace's owner, or the " +
+			"workspace as an enterprise's. On Coze's personal edition the bot list shows only the bots of workspaces the " +
+			"user owns, so elsewhere the refresh fails, keeps the state, and says to run `terraform state rm` if the bot " +
+			"is gone. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.\n\n" +
+			"Import takes `<space_id>/<bot_id>`; the first read checks that the workspace's bot list shows the bot.",
 		Attributes: attrs,
 	}
 })
