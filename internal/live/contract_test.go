@@ -94,7 +94,7 @@ func TestLiveContractAgainstTheMock(t *testing.T) {
 	const token, space = "pat_live_mock_token", "7341000000000777"
 	mock := mockcoze.New(mockcoze.Options{Token: token})
 	mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: space, Name: "live check"}) // the token's user owns it
-	mock.AddBotInSpace("7342866800777", space)                                // another bot of the workspace
+	mock.AddBotInSpace("7342866800777", space)                               // another bot of the workspace
 	srv := httptest.NewServer(mock)
 	defer srv.Close()
 	t.Setenv(provider.EnvAPIToken, token)
