@@ -212,6 +212,10 @@ type Fault struct {
 	Delay time.Duration
 	// RawBody answers this exact body (e.g. an HTML 502 page) with Content-Type text/html.
 	RawBody string
+	// AfterServing carries the request out as usual first, and only then answers the
+	// fault (Status, Code, RawBody) instead, or with Delay waits (the client may go
+	// away): a request that reached the API and whose answer was lost.
+	AfterServing bool
 }
 
 // Server is the mock. It implements http.Handler and is safe for concurrent use.
@@ -569,7 +573,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var rep reply
 	served := false
-	if fault != nil {
+	if fault != nil && !fault.AfterServing {
 		if fault.Delay > 0 && !sleepCtx(r.Context(), fault.Delay) {
 			rep, served = reply{dropped: true}, true
 		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
@@ -583,6 +587,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !served {
 		rep = s.route(r, body, readErr, stream)
+	}
+	if fault != nil && fault.AfterServing {
+		if fault.Delay > 0 && !sleepCtx(r.Context(), fault.Delay) {
+			rep = reply{dropped: true}
+		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
+			rep = faultReply(fault)
+		}
 	}
 	if s.echoAuth {
 		rep.echo = r.Header.Get("Authorization")

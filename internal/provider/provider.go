@@ -132,6 +132,7 @@ type providerData struct {
 	documents     listingCache[coze.Document]        // per knowledge base
 	members       listingCache[coze.WorkspaceMember] // per workspace
 	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
+	created       createdIDs                         // bots and workspaces created in this walk (create_recovery.go)
 }
 
 // apiClient returns the client, or the configuration error that prevents one.
