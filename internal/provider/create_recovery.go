@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -49,6 +50,11 @@ type createCandidate struct {
 // what names the object ("Coze bot"), where its list ("workspace 7341"),
 // importID the import id of a candidate (for the import command).
 func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCreation) string {
+	shown := u.err // without its own sentence of what it means, which the texts below say
+	var uncertain *coze.UncertainCreateError
+	if errors.As(u.err, &uncertain) {
+		shown = uncertain.Err
+	}
 	var fresh []createCandidate
 	for _, c := range u.candidates {
 		if c.isNew {
@@ -59,7 +65,7 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 		diags.AddWarning(fmt.Sprintf("Adopted %s %s after an uncertain create", u.what, fresh[0].id),
 			fmt.Sprintf("The create of %s %q in %s failed in a way that may have created it all the same (%v). It was not sent "+
 				"again: %s. %s %s, named %q, %s, so it was taken as the one this create made and is now in the state.",
-				u.what, u.name, u.where, u.err, u.noSecondCreate, u.what, fresh[0].id, u.name, fresh[0].detail))
+				u.what, u.name, u.where, shown, u.noSecondCreate, u.what, fresh[0].id, u.name, fresh[0].detail))
 		return fresh[0].id
 	}
 	var list strings.Builder
@@ -75,7 +81,7 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	if u.listErr != nil {
 		found = fmt.Sprintf("Looking for it in %s failed as well: %v.", u.where, u.listErr)
 	}
-	addAPIError(diags, client, fmt.Sprintf("create %s %q in %s", u.what, u.name, u.where), u.err,
+	addAPIError(diags, client, fmt.Sprintf("create %s %q in %s", u.what, u.name, u.where), shown,
 		fmt.Sprintf("The request may have reached Coze and created the %s all the same, so it was not sent again: %s. %s "+
 			"Nothing was kept in the Terraform state. If one of these is the %s this create made, import it with the command "+
 			"shown; if none is, apply again.", u.what, u.noSecondCreate, found, u.what))

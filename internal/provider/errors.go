@@ -22,6 +22,11 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
 			return summary, fmt.Sprintf("%v\n\n%s", err, hint)
 		}
+		if coze.IsUncertainCreate(err) { // its text says what the hint would
+			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost. Before applying again, look "+
+				"for the object in Coze (by its name); if it exists, import it into this resource (terraform import) instead "+
+				"of creating another.", err, baseURL)
+		}
 		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+
 			"and base_url, then apply again.", err, baseURL)
 	}
@@ -50,8 +55,16 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	if hint != "" {
 		b.WriteString("\n\n" + hint)
 	}
+	if coze.IsUncertainCreate(err) {
+		b.WriteString("\n\n" + uncertainCreateHint)
+	}
 	return summary, b.String()
 }
+
+// uncertainCreateHint explains a coze.UncertainCreateError.
+const uncertainCreateHint = "The request may have reached Coze and created the object all the same, so it was not sent " +
+	"again: a second create would make a second one. Before applying again, look for it in Coze (by its name); if it " +
+	"exists, import it into this resource (terraform import) instead of creating another."
 
 // describeTokenExchangeError shows a failed exchange of the service app's
 // JWT: the OAuth error_code and error_message, HTTP status and logid, and
