@@ -149,6 +149,12 @@ type Options struct {
 	// as the doc defines it ("the number of bots returned"); by default total counts every
 	// matching bot, as the SDKs read it.
 	ListTotalCountsPage bool
+	// PublishedStatusesApart makes GET /v1/bots keep published_online and published_draft
+	// apart: a bot published to the connector whose draft changed since its last publish is
+	// listed under published_draft only. The doc defines published_online as "the published
+	// version" and published_draft as "published, but now a draft", and does not say whether
+	// they overlap; by default published_online lists every bot published to the connector.
+	PublishedStatusesApart bool
 	// EchoAuthorization makes every JSON answer carry the request's Authorization header
 	// (token included) in detail.request_authorization, like a debugging gateway: a test
 	// of the client's log masking. Never set it outside tests.
@@ -228,6 +234,7 @@ type Server struct {
 	pageTotal bool
 	echoAuth  bool
 	readAPI   bool // Options.PublishedReadNeedsAPIChannel
+	apart     bool // Options.PublishedStatusesApart
 	refusePAT bool
 	oauth     *oauthState // nil without Options.OAuthApp
 	logf      func(format string, args ...any)
@@ -304,6 +311,7 @@ func New(opts Options) *Server {
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
 		readAPI:    opts.PublishedReadNeedsAPIChannel,
+		apart:      opts.PublishedStatusesApart,
 		refusePAT:  opts.RefusePersonalTokens,
 		oauth:      newOAuthState(opts.OAuthApp),
 
