@@ -203,8 +203,9 @@ func errorHint(e *coze.APIError, baseURL string) string {
 // permissionsOf names, per family of API calls, the permissions its
 // resources and data sources need (from the docs' 权限 line of each call).
 var permissionsOf = []struct{ family, permissions string }{
-	{"bot", "Bot settings need `edit` (update) and `getMetadata` (read); coze_bot also needs `createBot`, coze_bot_publish " +
-		"`publish` and `disconnectBot` (and `listBot` with space_id), the coze_bots data source `listBot`."},
+	{"bot", "Bot settings need `edit` (update) and `getMetadata` (read); coze_bot also needs `createBot`, `listBot` and " +
+		"`listWorkspace`, coze_bot_publish `publish` and `disconnectBot` (and `listBot` with space_id), the coze_bots data " +
+		"source `listBot`."},
 	{"knowledge", "coze_knowledge_base needs `createKnowledge`, `update`, `delete` and `listKnowledge` (also the " +
 		"coze_knowledge_bases data source); coze_knowledge_document `createDocument`, `updateDocument`, `deleteDocument`, " +
 		"`listDocument` and `readDocumentProgress`. Only a knowledge base's owner can change it or add documents."},
