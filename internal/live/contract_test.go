@@ -213,7 +213,7 @@ func findOrCreateBot(ctx context.Context, logf func(string, ...any), client *coz
 	}
 	bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, maxPages)
 	if err != nil {
-		return "", false, fmt.Errorf("cannot list the bots of workspace %s, so cannot tell whether %q exists; nothing was created: %v", spaceID, liveBotName, err)
+		return "", false, fmt.Errorf("cannot list the bots of workspace %s, so cannot tell whether %q exists; nothing was created: %w", spaceID, liveBotName, err)
 	}
 	var ids []string
 	for _, b := range bots {
@@ -244,7 +244,7 @@ func findOrCreateBot(ctx context.Context, logf func(string, ...any), client *coz
 	coverage, err := client.BotListCoverage(ctx, spaceID)
 	if err != nil {
 		return "", false, fmt.Errorf("cannot read the token's workspace list, so cannot tell whether the bot list of workspace %s is complete; "+
-			"nothing was created: %v", spaceID, err)
+			"nothing was created: %w", spaceID, err)
 	}
 	if !coverage.Complete {
 		return "", false, fmt.Errorf("the bot list of workspace %s shows no bot named %q, but %s: the bot may exist all the same, so none was "+
@@ -253,7 +253,7 @@ func findOrCreateBot(ctx context.Context, logf func(string, ...any), client *coz
 	description := "Contract check of terraform-provider-coze (make testlive). Kept on purpose: every run reuses it."
 	botID, err = client.CreateBot(ctx, &coze.CreateBotRequest{SpaceID: spaceID, Name: liveBotName, Description: &description})
 	if err != nil {
-		return "", false, fmt.Errorf("cannot create bot %q in workspace %s: %v", liveBotName, spaceID, err)
+		return "", false, fmt.Errorf("cannot create bot %q in workspace %s: %w", liveBotName, spaceID, err)
 	}
 	logf("created bot %s %q in workspace %s; later runs find it (or set %s=%s to skip the listing)", botID, liveBotName, spaceID, envBotID, botID)
 	return botID, true, nil

@@ -24,12 +24,13 @@ import (
 // bot list must confirm that the bot is gone: dropping a bot that exists
 // makes the next apply create a second one, which no API can delete.
 
-func botResourceState(t *testing.T, botID, spaceID string) tfsdk.State {
+// botResourceState is coze_bot's state of goneBot in goneBotSpace.
+func botResourceState(t *testing.T) tfsdk.State {
 	t.Helper()
 	resp := &resource.SchemaResponse{}
 	NewBotResource().Schema(ctx, resource.SchemaRequest{}, resp)
 	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	for name, value := range map[string]string{"id": botID, "bot_id": botID, "space_id": spaceID, "name": "n"} {
+	for name, value := range map[string]string{"id": goneBot, "bot_id": goneBot, "space_id": goneBotSpace, "name": "n"} {
 		if d := state.SetAttribute(ctx, path.Root(name), value); d.HasError() {
 			t.Fatal(d)
 		}
@@ -48,7 +49,10 @@ func mockClient(t *testing.T, mock *mockcoze.Server) *coze.Client {
 	return client
 }
 
-const goneBot = "7342866800042"
+const (
+	goneBot      = "7342866800042"
+	goneBotSpace = "7341000000000009"
+)
 
 // missingErr reads goneBot as Read does and returns its 4006/4200 error.
 func missingErr(t *testing.T, client *coze.Client) error {
@@ -78,7 +82,7 @@ func wantAll(t *testing.T, text string, parts ...string) {
 }
 
 func TestBotGone(t *testing.T) {
-	const space, bot = "7341000000000009", goneBot
+	const space, bot = goneBotSpace, goneBot
 	logID := regexp.MustCompile(`logid: +[0-9A-F]{26}`)
 
 	t.Run("listed but unreadable: kept, with an error", func(t *testing.T) {
@@ -87,7 +91,7 @@ func TestBotGone(t *testing.T) {
 		mock.SetUnreadable(bot, true)
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("a bot that its workspace still lists was dropped")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
@@ -105,7 +109,7 @@ func TestBotGone(t *testing.T) {
 		mock.AddBotInSpace("7342866800043", space) // another bot: the list is not empty
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if !botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if !botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("a bot that is neither readable nor listed was kept")
 		}
 		d := onlyDiag(t, diags, diag.SeverityWarning)
@@ -119,7 +123,7 @@ func TestBotGone(t *testing.T) {
 		mock.AddMember(space, mockcoze.OwnerUserID, coze.RoleMember)
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if !botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if !botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("a bot missing from an enterprise workspace's complete list was kept")
 		}
 		wantAll(t, onlyDiag(t, diags, diag.SeverityWarning).Detail(), "belongs to an enterprise")
@@ -139,7 +143,7 @@ func TestBotGone(t *testing.T) {
 			seed(mock)
 			client := mockClient(t, mock)
 			var diags diag.Diagnostics
-			if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+			if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 				t.Fatal("dropped although the bot list may not show the bot to this token")
 			}
 			d := onlyDiag(t, diags, diag.SeverityError)
@@ -153,7 +157,7 @@ func TestBotGone(t *testing.T) {
 		mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: coze.CodePermissionDenied, Msg: "no listWorkspace permission"})
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("dropped although the workspace list could not be read")
 		}
 		wantAll(t, onlyDiag(t, diags, diag.SeverityError).Detail(), "code:   4101", "no listWorkspace permission", "listWorkspace",
@@ -165,7 +169,7 @@ func TestBotGone(t *testing.T) {
 		mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: coze.CodePermissionDenied, Msg: "no listBot permission"})
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("dropped although the list could not be read")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
