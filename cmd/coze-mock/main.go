@@ -108,6 +108,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		srv.AddBotInSpace(id, *space)
 		seeded = append(seeded, id)
 	}
+	if *space != mockcoze.DefaultSpaceID {
+		// As on the real API, the bots' workspace is in the token's workspace
+		// list: a team workspace the token's user owns.
+		srv.AddWorkspace(mockcoze.WorkspaceSeed{ID: *space, Name: "Workspace " + *space})
+	}
 
 	if err := seedWorkspaces(srv, *users, *workflows); err != nil {
 		return err

@@ -186,24 +186,73 @@ func retryableReadError(err error) bool {
 	return !errors.As(err, &tooLarge) && !errors.As(err, &corrupt)
 }
 
-// decodeEnvelope decodes an answer after checking its depth, in one pass
-// over the bytes without allocating: encoding/json alone accepts 10,000
-// levels.
+// decodeEnvelope decodes an answer after checking its bounds (checkJSON), in
+// one pass over the bytes without allocating: encoding/json alone accepts
+// 10,000 levels and any number.
 func decodeEnvelope(raw []byte) (envelope, error) {
 	var env envelope
-	if jsonDepth(raw, MaxResponseDepth) > MaxResponseDepth {
-		return env, &ResponseTooDeepError{Limit: MaxResponseDepth}
+	if err := checkJSON(raw); err != nil {
+		return env, err
 	}
 	err := json.Unmarshal(raw, &env)
 	return env, err
 }
 
+// Bounds of the numbers of an answer. Converting a number to Terraform's
+// exact value costs with its magnitude: 1e60000000, 14 bytes, is an integer
+// of 200 million bits, minutes to build and to print. No Coze answer has a
+// number beyond float64 (about 1.8e308), which is what Coze's SDKs decode
+// numbers into (coze-go's float64, coze-py's float): an exponent above 400
+// leaves room for any float64 written with many digits, and 1,000 digits is
+// six times the 154 decimal digits of Terraform's 512-bit numbers.
+const (
+	MaxNumberExponent = 400
+	MaxNumberDigits   = 1000
+)
+
+// ResponseNumberError is an answer with a number outside the bounds above.
+type ResponseNumberError struct {
+	Number string // its start
+}
+
+func (e *ResponseNumberError) Error() string {
+	return fmt.Sprintf("the answer holds the number %s, beyond what this client accepts (an exponent of at most %d, at most %d digits): "+
+		"no Coze API answer holds such a number", e.Number, MaxNumberExponent, MaxNumberDigits)
+}
+
+// checkJSON checks an answer's bounds, in one pass over raw (which need not
+// be valid JSON): nesting at most MaxResponseDepth levels, and numbers within
+// MaxNumberExponent and MaxNumberDigits.
+func checkJSON(raw []byte) error {
+	depth, number := scanJSON(raw, MaxResponseDepth)
+	switch {
+	case depth > MaxResponseDepth:
+		return &ResponseTooDeepError{Limit: MaxResponseDepth}
+	case number != nil:
+		shown := string(number)
+		if len(number) > 40 {
+			shown = string(number[:40]) + "..."
+		}
+		return &ResponseNumberError{Number: shown}
+	}
+	return nil
+}
+
 // jsonDepth returns how deeply raw nests objects and arrays, counting at most
 // to limit+1. Brackets inside strings do not count; raw need not be valid.
 func jsonDepth(raw []byte, limit int) int {
-	depth, deepest := 0, 0
+	depth, _ := scanJSON(raw, limit)
+	return depth
+}
+
+// scanJSON returns how deeply raw nests objects and arrays, counting at most
+// to limit+1, and the first number outside the bounds (nil if none). Neither
+// brackets nor digits inside strings count.
+func scanJSON(raw []byte, limit int) (deepest int, absurd []byte) {
+	depth := 0
 	inString, escaped := false, false
-	for _, c := range raw {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
 		switch {
 		case inString:
 			switch {
@@ -221,14 +270,55 @@ func jsonDepth(raw []byte, limit int) int {
 			if depth > deepest {
 				deepest = depth
 				if deepest > limit {
-					return deepest
+					return deepest, nil
 				}
 			}
 		case c == '}' || c == ']':
 			depth = max(0, depth-1)
+		case c == '-' || c >= '0' && c <= '9':
+			end := numberEnd(raw, i)
+			if !numberWithinBounds(raw[i:end]) {
+				return deepest, raw[i:end]
+			}
+			i = end - 1
 		}
 	}
-	return deepest
+	return deepest, nil
+}
+
+// numberEnd is where the number token starting at raw[start] ends.
+func numberEnd(raw []byte, start int) int {
+	end := start
+	for end < len(raw) && strings.IndexByte("+-.0123456789eE", raw[end]) >= 0 {
+		end++
+	}
+	return end
+}
+
+// NumberWithinBounds reports whether a JSON number literal has at most
+// MaxNumberDigits digits and an exponent of at most MaxNumberExponent either
+// way: what the client accepts in an answer (checkJSON).
+func NumberWithinBounds(literal string) bool { return numberWithinBounds([]byte(literal)) }
+
+// numberWithinBounds checks a number token: at most MaxNumberDigits digits
+// and an exponent of at most MaxNumberExponent either way.
+func numberWithinBounds(token []byte) bool {
+	digits, exponent, inExponent := 0, 0, false
+	for _, c := range token {
+		switch {
+		case c == 'e' || c == 'E':
+			inExponent = true
+		case c < '0' || c > '9':
+		case inExponent:
+			exponent = exponent*10 + int(c-'0')
+			if exponent > MaxNumberExponent {
+				return false
+			}
+		default:
+			digits++
+		}
+	}
+	return digits <= MaxNumberDigits
 }
 
 // CheckToken refuses a token that cannot be a Coze token: HTTP would reject

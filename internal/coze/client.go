@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -95,6 +96,8 @@ type Client struct {
 	http   *retryablehttp.Client
 	logger Logger
 	pacer  *pacer // see pacing.go
+	// secrets are what redact removes from error texts (redact.go).
+	secrets *secretSet
 }
 
 // NewClient checks cfg and builds a Client.
@@ -149,6 +152,7 @@ func NewClient(cfg Config) (*Client, error) {
 		http:      rc,
 		logger:    cfg.Logger,
 		pacer:     pacer,
+		secrets:   &secretSet{},
 	}
 	if c.tokens, err = newTokenSource(c, cfg); err != nil {
 		return nil, err
@@ -212,6 +216,9 @@ func (c *Client) sendAs(ctx context.Context, token string, r request) error {
 
 	attempts := new(atomic.Int64)
 	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
+	if isCreate(method, path) {
+		ctx = context.WithValue(ctx, createKey{}, true)
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, endpoint.String(), r.body)
 	if err != nil {
 		return fmt.Errorf("%s: building request: %w", op, err)
@@ -275,6 +282,9 @@ func (c *Client) sendAs(ctx context.Context, token string, r request) error {
 	c.trace(ctx, "Coze API response body", map[string]any{"method": method, "path": path, "body": string(raw)})
 	if apiErr, ok := AsAPIError(err); ok {
 		apiErr.Attempts, apiErr.Path = int(attempts.Load()), path
+		if apiErr.BodySnippet != "" { // redacted before it is cut: a cut secret would no longer match
+			apiErr.BodySnippet = snippet([]byte(c.redact(string(raw))))
+		}
 	}
 	return err
 }
@@ -300,9 +310,12 @@ func parseEnvelope(op string, status int, headerLogID string, raw []byte, env en
 		}
 	}
 	var tooDeep *ResponseTooDeepError
+	var absurd *ResponseNumberError
 	switch {
 	case errors.As(decodeErr, &tooDeep):
 		return fmt.Errorf("%s: reading response (HTTP %d%s): %w", op, status, logIDSuffix(apiErr.LogID), tooDeep)
+	case errors.As(decodeErr, &absurd):
+		return fmt.Errorf("%s: reading response (HTTP %d%s): %w", op, status, logIDSuffix(apiErr.LogID), absurd)
 	case decodeErr != nil || env.Code == nil:
 		apiErr.Code = -1
 		apiErr.Msg = "response is not a Coze API envelope"
@@ -352,9 +365,22 @@ func snippet(raw []byte) string {
 // limit) is not among them: it does not clear within a Terraform run.
 var retryableCodes = map[int64]bool{CodeOverloaded: true, CodeRateLimited: true, CodeInternalError: true}
 
-// checkRetry extends retryablehttp's default policy (transport errors, 429,
-// 5xx) with the Coze codes that mean "try later", which come with HTTP 200.
+// checkRetry is retryPolicy, except that a create (isCreate) is sent again
+// only when the failed attempt certainly did not reach the API (resendable):
+// after a timeout, a cut connection, a 5xx or an unreadable answer, the
+// first attempt may have created the object, and a second one would create
+// another, which for a bot or a workspace no API can delete.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, policyErr := retryPolicy(ctx, resp, err)
+	if retry && ctx.Value(createKey{}) != nil && !resendable(resp, err) {
+		return false, nil // send reports err, or reads resp as the answer
+	}
+	return retry, policyErr
+}
+
+// retryPolicy extends retryablehttp's default policy (transport errors, 429,
+// 5xx) with the Coze codes that mean "try later", which come with HTTP 200.
+func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if redirect := (*RedirectError)(nil); errors.As(err, &redirect) {
 		return false, err // the server's answer, not a transient failure: never repeat the request
 	}
@@ -380,6 +406,67 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return true, nil
 	}
 	return false, nil
+}
+
+// createKey marks, in a request's context, a call that creates an object.
+type createKey struct{}
+
+// createEndpoints are the calls that create an object, each a new one when
+// sent again (method and path).
+var createEndpoints = map[string]bool{
+	"POST /v1/bot/create":                      true,
+	"POST /v1/workspaces":                      true,
+	"POST /v1/datasets":                        true,
+	"POST /open_api/knowledge/document/create": true,
+}
+
+func isCreate(method, path string) bool { return createEndpoints[method+" "+path] }
+
+// resendable reports whether a failed attempt certainly did not reach the
+// API, so that sending it again cannot create a second object: the
+// connection was never made (a dial error: connection refused, no such
+// host), or the API refused it for the rate before doing anything (HTTP 429,
+// codes 4009 and 4020). Go's transport itself sends again a request that
+// was never written on a reused connection.
+func resendable(resp *http.Response, err error) bool {
+	if err != nil {
+		var opErr *net.OpError
+		var dnsErr *net.DNSError
+		return errors.As(err, &dnsErr) || errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect")
+	}
+	return resp != nil && throttledAnswer(resp)
+}
+
+// uncertainCreate wraps the error of a create that the API may have carried
+// out (UncertainCreateError); an answer that certainly refused it is
+// returned as it is.
+func uncertainCreate(op string, err error) error {
+	if err == nil || certainlyNotCreated(err) {
+		return err
+	}
+	return &UncertainCreateError{Operation: op, Err: err}
+}
+
+// certainlyNotCreated reports whether a create's error says that nothing
+// was created: the API answered with a code of its own that refuses the
+// call (not 5000, its internal error, and not with HTTP 5xx), it was
+// throttled, or the connection was never made. A redirect is the answer of
+// something other than the API, which never redirects.
+func certainlyNotCreated(err error) bool {
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return true
+	}
+	if apiErr, ok := AsAPIError(err); ok {
+		switch {
+		case apiErr.HTTPStatus == http.StatusTooManyRequests, apiErr.Code == CodeOverloaded, apiErr.Code == CodeRateLimited:
+			return true
+		case apiErr.Code > 0 && apiErr.Code != CodeInternalError && apiErr.HTTPStatus < 500:
+			return true
+		}
+		return false
+	}
+	return resendable(nil, err)
 }
 
 // decodedBody is a response body that checkRetry has read and decoded, so

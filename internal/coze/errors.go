@@ -51,3 +51,28 @@ func IsNotFound(err error) bool {
 	apiErr, ok := AsAPIError(err)
 	return ok && (apiErr.Code == CodeNotFound || apiErr.Code == CodeInvalidBot)
 }
+
+// UncertainCreateError is a create that may have been carried out although
+// it failed: the request may have reached the API before the answer was lost
+// (a timeout, a cut connection, HTTP 5xx, an unreadable answer). The client
+// does not send such a create again, since a second attempt would create a
+// second object; the caller must look for the object before creating it
+// again. Err is the failure, with its *APIError when there was an answer.
+type UncertainCreateError struct {
+	Operation string
+	Err       error
+}
+
+func (e *UncertainCreateError) Error() string {
+	return fmt.Sprintf("%v: the request may have reached Coze and created the object all the same, so it was not sent again "+
+		"(a second create would make a second object)", e.Err)
+}
+
+func (e *UncertainCreateError) Unwrap() error { return e.Err }
+
+// IsUncertainCreate reports whether err is a create that may have been
+// carried out (UncertainCreateError).
+func IsUncertainCreate(err error) bool {
+	var uncertain *UncertainCreateError
+	return errors.As(err, &uncertain)
+}

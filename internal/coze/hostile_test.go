@@ -422,3 +422,41 @@ func TestNewClientRefusesUnsafeTokensAndBaseURLs(t *testing.T) {
 		t.Errorf("path = %q", path)
 	}
 }
+
+// A number with an absurd exponent or digit count would take minutes to
+// convert into Terraform's exact numbers (1e60000000, 14 bytes, is an
+// integer of 200 million bits): it is a read error, found before anything
+// is decoded.
+func TestAbsurdNumbersAreAReadError(t *testing.T) {
+	withParameter := func(number string) string {
+		return `{"code":0,"msg":"","data":{"bot_id":"1","model_info":{"model_id":"m","parameters":{"unmanaged":` + number + `}}}}`
+	}
+	for _, number := range []string{"1e60000000", "-1E+401", "1e-401", "0.5e0000000000000000000000000000000999",
+		strings.Repeat("9", MaxNumberDigits+1), "1." + strings.Repeat("0", MaxNumberDigits) + "1"} {
+		t.Run(number[:min(len(number), 20)], func(t *testing.T) {
+			srv := newAPIServer(t, envelopeHandler(200, withParameter(number)))
+			_, err := newTestClient(t, srv.URL).GetBot(context.Background(), "1", false)
+			var absurd *ResponseNumberError
+			if !errors.As(err, &absurd) {
+				t.Fatalf("want a *ResponseNumberError, got %v", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "beyond what this client accepts") || !strings.Contains(msg, "get bot 1") || len(msg) > 400 {
+				t.Errorf("error = %q", msg)
+			}
+			if n := srv.calls.Load(); n != 1 {
+				t.Errorf("retried: %d calls", n)
+			}
+		})
+	}
+	for _, number := range []string{"1e400", "-1.7976931348623157e308", "1e-400", strings.Repeat("9", MaxNumberDigits), "0", "-0.5"} {
+		srv := newAPIServer(t, envelopeHandler(200, withParameter(number)))
+		if _, err := newTestClient(t, srv.URL).GetBot(context.Background(), "1", false); err != nil {
+			t.Errorf("%.20s: %v", number, err)
+		}
+	}
+	// Digits in strings are text, not numbers.
+	srv := newAPIServer(t, envelopeHandler(200, withParameter(`"1e60000000"`)))
+	if _, err := newTestClient(t, srv.URL).GetBot(context.Background(), "1", false); err != nil {
+		t.Errorf("a string: %v", err)
+	}
+}

@@ -46,8 +46,9 @@ func (c *Client) CreateBot(ctx context.Context, req *CreateBotRequest) (string, 
 		path: "/v1/bot/create", body: req, out: &data}); err != nil {
 		return "", err
 	}
-	if data.BotID == "" {
-		return "", fmt.Errorf("create bot in space %s: the API returned no bot_id", req.SpaceID)
+	if data.BotID == "" { // a success without the id: the bot was likely created
+		op := "create bot in space " + req.SpaceID
+		return "", &UncertainCreateError{Operation: op, Err: fmt.Errorf("%s: the API answered success but returned no bot_id", op)}
 	}
 	return data.BotID, nil
 }
@@ -193,6 +194,47 @@ func (c *Client) ListAllBots(ctx context.Context, req ListBotsRequest, maxPages 
 		return nil, err
 	}
 	return items, nil
+}
+
+// BotListCoverage is what the token's workspace list says of how much of a
+// workspace the bot list (GET /v1/bots) shows this token. The list's doc:
+// "on the personal edition, only the bots of workspaces whose owner [the
+// user] is; on the enterprise edition, every bot of the workspace". So a
+// bot missing from the list is known to be gone from the workspace only
+// when Complete.
+type BotListCoverage struct {
+	Complete bool
+	// Why says what Complete rests on, as a clause: "the token's user owns
+	// workspace 7341".
+	Why string
+}
+
+// BotListCoverage reads the token's workspace list (every page, up to the
+// workspace) to tell whether the bot list of workspaceID is complete for
+// this token: the workspace is an enterprise's (enterprise_id set), or the
+// token's user owns it (role_type owner, or the personal workspace).
+// Otherwise, or when the list does not show the workspace at all, it is not
+// known to be complete.
+func (c *Client) BotListCoverage(ctx context.Context, workspaceID string) (BotListCoverage, error) {
+	ws, err := c.FindWorkspace(ctx, workspaceID)
+	switch {
+	case err != nil:
+		return BotListCoverage{}, err
+	case ws == nil:
+		return BotListCoverage{Why: fmt.Sprintf("the token's workspace list (GET /v1/workspaces) does not show workspace %s, "+
+			"so the provider cannot tell how much of it the bot list shows", workspaceID)}, nil
+	case ws.EnterpriseID != "":
+		return BotListCoverage{Complete: true, Why: fmt.Sprintf("workspace %s belongs to an enterprise (%s), whose bot list "+
+			"shows every bot", workspaceID, ws.EnterpriseID)}, nil
+	case ws.RoleType == RoleOwner || ws.WorkspaceType == WorkspaceTypePersonal:
+		return BotListCoverage{Complete: true, Why: fmt.Sprintf("the token's user owns workspace %s", workspaceID)}, nil
+	}
+	role := ws.RoleType
+	if role == "" {
+		role = "not stated by the workspace list"
+	}
+	return BotListCoverage{Why: fmt.Sprintf("on Coze's personal edition the bot list shows only the bots of workspaces the "+
+		"token's user owns, and the token's role in workspace %s is %s", workspaceID, role)}, nil
 }
 
 // File is an uploaded file.

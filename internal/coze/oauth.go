@@ -58,10 +58,11 @@ type staticToken string
 
 func (t staticToken) Token(context.Context) (string, error) { return string(t), nil }
 
-// Bounds of a service app's access token (duration_seconds of the token API).
+// Bounds of a service app's access token (duration_seconds of the token API:
+// whole seconds, "default 900 seconds, at most 86399"; the doc gives no
+// minimum). The provider asks for an hour unless told otherwise.
 const (
 	DefaultTokenDuration = time.Hour
-	MinTokenDuration     = time.Minute
 	MaxTokenDuration     = 86399 * time.Second // "at most 86399 seconds (24 hours)"
 )
 
@@ -103,9 +104,9 @@ func (a *JWTApp) TokenPath() string {
 // CheckTokenDuration checks a token duration. Its error completes a sentence
 // that names the setting.
 func CheckTokenDuration(d time.Duration) error {
-	if d < MinTokenDuration || d > MaxTokenDuration || d%time.Second != 0 {
-		return fmt.Errorf("must be whole seconds from %s to %s (86399 seconds, the most Coze issues), got: %s",
-			MinTokenDuration, MaxTokenDuration, d)
+	if d < time.Second || d > MaxTokenDuration || d%time.Second != 0 {
+		return fmt.Errorf("must be a whole number of seconds above 0, at most %s (86399 seconds, the most Coze issues), got: %s",
+			MaxTokenDuration, d)
 	}
 	return nil
 }
@@ -220,26 +221,39 @@ func (e *RenewedTokenRefusedError) Unwrap() error { return e.Err }
 // renewed once and the call sent once more: a token can be refused before
 // its expires_in (revoked, or expired on a server whose clock runs ahead),
 // and the call was refused before it did anything.
+//
+// Every error it returns is redacted (redact.go): no secret the client
+// knows, and no bearer token, is in its text. A create's failure that may
+// have created the object is an *UncertainCreateError.
 func (c *Client) send(ctx context.Context, r request) error {
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", r.op, err)
+		return c.redactError(fmt.Errorf("%s: %w", r.op, err))
 	}
 	err = c.sendAs(ctx, token, r)
 	renewable, ok := c.tokens.(renewableTokenSource)
 	if !ok || !tokenRefused(err) {
-		return err
+		return c.redactError(c.createOutcome(r, err))
 	}
 	c.debug(ctx, "Coze API refused the service app's access token: renewing it and sending the call once more",
 		map[string]any{"method": r.method, "path": r.path})
 	if token, err = renewable.Renew(ctx, token); err != nil {
-		return fmt.Errorf("%s: %w", r.op, err)
+		return c.redactError(fmt.Errorf("%s: %w", r.op, err))
 	}
 	err = c.sendAs(ctx, token, r)
 	if apiErr, refused := AsAPIError(err); refused && tokenRefused(err) {
-		return &RenewedTokenRefusedError{Err: apiErr}
+		return c.redactError(&RenewedTokenRefusedError{Err: apiErr})
 	}
-	return err
+	return c.redactError(c.createOutcome(r, err))
+}
+
+// createOutcome marks the failure of a create that may have created the
+// object (uncertainCreate); other calls' errors pass unchanged.
+func (c *Client) createOutcome(r request, err error) error {
+	if err == nil || !isCreate(r.method, r.path) {
+		return err
+	}
+	return uncertainCreate(r.op, err)
 }
 
 func tokenRefused(err error) bool {
@@ -453,13 +467,13 @@ func (s *jwtTokenSource) post(req *retryablehttp.Request, fail *TokenExchangeErr
 		fail.Err = fmt.Errorf("reading the answer: %w", err)
 		return "", fail
 	}
-	if jsonDepth(raw, MaxResponseDepth) > MaxResponseDepth {
-		fail.Err = &ResponseTooDeepError{Limit: MaxResponseDepth}
+	if err := checkJSON(raw); err != nil {
+		fail.Err = err
 		return "", fail
 	}
 	var answer tokenAnswer
 	if err := json.Unmarshal(raw, &answer); err != nil {
-		fail.BodySnippet = snippet(raw)
+		fail.BodySnippet = snippet([]byte(s.client.redact(string(raw))))
 		return "", fail
 	}
 	if answer.Detail.LogID != "" {
@@ -477,9 +491,9 @@ func (s *jwtTokenSource) post(req *retryablehttp.Request, fail *TokenExchangeErr
 		fail.ErrorCode, fail.ErrorMessage = strconv.FormatInt(*answer.Code, 10), answer.Msg
 	case resp.StatusCode < 200 || resp.StatusCode > 299 || token == "":
 		if token != "" {
-			raw = bytes.ReplaceAll(raw, []byte(token), []byte("<redacted>"))
+			raw = bytes.ReplaceAll(raw, []byte(token), []byte(redacted))
 		}
-		fail.BodySnippet = snippet(raw)
+		fail.BodySnippet = snippet([]byte(s.client.redact(string(raw))))
 	}
 	if fail.ErrorCode != "" || fail.BodySnippet != "" {
 		fields["error_code"] = fail.ErrorCode
@@ -550,8 +564,14 @@ func renewalMargin(lifetime time.Duration) time.Duration {
 	return min(lifetime/4, 5*time.Minute)
 }
 
+// maskSecret hands a secret to the logger's masking, and to the client's
+// own redaction of error texts (redact.go).
 func (c *Client) maskSecret(secret string) {
-	if masker, ok := c.logger.(SecretMasker); ok && secret != "" {
+	if secret == "" {
+		return
+	}
+	c.secrets.add(secret)
+	if masker, ok := c.logger.(SecretMasker); ok {
 		masker.MaskSecret(secret)
 	}
 }
@@ -579,5 +599,6 @@ func newTokenSource(c *Client, cfg Config) (TokenSource, error) {
 	if err := CheckToken(cfg.Token); err != nil {
 		return nil, fmt.Errorf("coze: the API token %w", err)
 	}
+	c.secrets.add(cfg.Token)
 	return staticToken(cfg.Token), nil
 }

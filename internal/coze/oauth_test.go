@@ -578,7 +578,7 @@ func TestNewClientChecksTheApp(t *testing.T) {
 		"account id":     {Config{OAuthJWT: &JWTApp{ClientID: "1", PublicKeyID: "k", PrivateKey: key, AccountID: "org-1"}}, "decimal id"},
 		"duration":       {Config{OAuthJWT: &JWTApp{ClientID: "1", PublicKeyID: "k", PrivateKey: key, TokenDuration: 24 * time.Hour}}, "86399"},
 		"neither":        {Config{}, "missing API token"},
-		"fractional dur": {Config{OAuthJWT: &JWTApp{ClientID: "1", PublicKeyID: "k", PrivateKey: key, TokenDuration: 90500 * time.Millisecond}}, "whole seconds"},
+		"fractional dur": {Config{OAuthJWT: &JWTApp{ClientID: "1", PublicKeyID: "k", PrivateKey: key, TokenDuration: 90500 * time.Millisecond}}, "whole number of seconds"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tc.cfg.BaseURL = BaseURLChina
@@ -649,7 +649,8 @@ func TestTokenPath(t *testing.T) {
 		t.Error(got)
 	}
 	if CheckAccountID("123") != nil || CheckAccountID("12a") == nil || CheckTokenDuration(time.Hour) != nil ||
-		CheckTokenDuration(30*time.Second) == nil || CheckTokenDuration(MaxTokenDuration) != nil {
+		CheckTokenDuration(30*time.Second) != nil || CheckTokenDuration(time.Second) != nil || CheckTokenDuration(0) == nil ||
+		CheckTokenDuration(-time.Second) == nil || CheckTokenDuration(MaxTokenDuration) != nil || CheckTokenDuration(MaxTokenDuration+time.Second) == nil {
 		t.Error("checks")
 	}
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,6 +28,13 @@ func TestRefusedSettingsAndRedirectsNeverShowSecrets(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	}))
 	defer redirecting.Close()
+	// A proxy whose error page quotes the request's headers, token included.
+	echoing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><h1>502 Bad Gateway</h1><pre>Authorization: "+r.Header.Get("Authorization")+"</pre></html>")
+	}))
+	defer echoing.Close()
 	cli := buildProvider(t)
 
 	for _, tc := range []struct {
@@ -46,6 +54,9 @@ func TestRefusedSettingsAndRedirectsNeverShowSecrets(t *testing.T) {
 			"oauth_jwt.private_key in the provider block is not a PEM-encoded private key"},
 		{"a redirect to another port", `base_url = "` + redirecting.URL + `"`, []string{"COZE_API_TOKEN=" + secretToken},
 			"the redirect was not followed"},
+		{"a proxy that echoes the Authorization header", `base_url = "` + echoing.URL + `"
+  max_retries = 0`, []string{"COZE_API_TOKEN=" + secretToken},
+			`Authorization: Bearer <redacted>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			work := t.TempDir()

@@ -93,7 +93,8 @@ func TestLiveContractAgainstTheMock(t *testing.T) {
 	}
 	const token, space = "pat_live_mock_token", "7341000000000777"
 	mock := mockcoze.New(mockcoze.Options{Token: token})
-	mock.AddBotInSpace("7342866800777", space) // another bot of the workspace
+	mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: space, Name: "live check"}) // the token's user owns it
+	mock.AddBotInSpace("7342866800777", space)                               // another bot of the workspace
 	srv := httptest.NewServer(mock)
 	defer srv.Close()
 	t.Setenv(provider.EnvAPIToken, token)
@@ -148,7 +149,10 @@ func runContract(t *testing.T, tg target) run {
 	defer cancel()
 	r := run{botID: tg.botID}
 	if r.botID == "" {
-		r.botID, r.created = findOrCreateBot(ctx, t, client, tg.spaceID, proxy)
+		var err error
+		if r.botID, r.created, err = findOrCreateBot(ctx, t.Logf, client, tg.spaceID, proxy); err != nil {
+			t.Fatal(err)
+		}
 	} else if _, err := client.GetBot(ctx, r.botID, false); err != nil {
 		t.Fatalf("%s=%s: cannot read that bot: %v", envBotID, r.botID, err)
 	}
@@ -196,19 +200,20 @@ func runContract(t *testing.T, tg target) run {
 
 // findOrCreateBot returns the id of the workspace's bot named liveBotName,
 // creating it only when a complete listing of the workspace (every page,
-// every publish status) has none: there is no delete-bot API, so a second
-// bot would stay forever. Of several such bots it takes the oldest.
-func findOrCreateBot(ctx context.Context, t *testing.T, client *coze.Client, spaceID string, proxy *budgetProxy) (botID string, created bool) {
-	t.Helper()
+// every publish status) has none, and the workspace list says that listing
+// shows this token every bot (coze.Client.BotListCoverage): there is no
+// delete-bot API, so a second bot would stay forever. Of several such bots
+// it takes the oldest.
+func findOrCreateBot(ctx context.Context, logf func(string, ...any), client *coze.Client, spaceID string, proxy *budgetProxy) (botID string, created bool, err error) {
 	// Leave room for the Terraform phase: the listing may use the rest.
 	maxPages := proxy.remaining() - terraformPhaseRequests - 1
 	if maxPages < 1 {
-		t.Fatalf("the budget of %d requests cannot cover a listing of the workspace and the Terraform phase (%d). Raise %s.",
+		return "", false, fmt.Errorf("the budget of %d requests cannot cover a listing of the workspace and the Terraform phase (%d). Raise %s.",
 			proxy.budget, terraformPhaseRequests, envBudget)
 	}
 	bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, maxPages)
 	if err != nil {
-		t.Fatalf("cannot list the bots of workspace %s, so cannot tell whether %q exists; nothing was created: %v", spaceID, liveBotName, err)
+		return "", false, fmt.Errorf("cannot list the bots of workspace %s, so cannot tell whether %q exists; nothing was created: %w", spaceID, liveBotName, err)
 	}
 	var ids []string
 	for _, b := range bots {
@@ -224,18 +229,34 @@ func findOrCreateBot(ctx context.Context, t *testing.T, client *coze.Client, spa
 			return bytes.Compare([]byte(a), []byte(b))
 		})
 		if len(ids) > 1 {
-			t.Logf("workspace %s has %d bots named %q (%v): using the oldest, %s", spaceID, len(ids), liveBotName, ids, ids[0])
+			logf("workspace %s has %d bots named %q (%v): using the oldest, %s", spaceID, len(ids), liveBotName, ids, ids[0])
 		}
-		t.Logf("found bot %s %q in workspace %s", ids[0], liveBotName, spaceID)
-		return ids[0], false
+		logf("found bot %s %q in workspace %s", ids[0], liveBotName, spaceID)
+		return ids[0], false, nil
+	}
+	// "None listed" means none exists only when the list shows this token
+	// every bot of the workspace: on the personal edition it shows only the
+	// bots of workspaces the token's user owns.
+	if proxy.remaining() < terraformPhaseRequests+2 {
+		return "", false, fmt.Errorf("the budget of %d requests cannot cover the workspace list, the create and the Terraform phase (%d). Raise %s.",
+			proxy.budget, terraformPhaseRequests, envBudget)
+	}
+	coverage, err := client.BotListCoverage(ctx, spaceID)
+	if err != nil {
+		return "", false, fmt.Errorf("cannot read the token's workspace list, so cannot tell whether the bot list of workspace %s is complete; "+
+			"nothing was created: %w", spaceID, err)
+	}
+	if !coverage.Complete {
+		return "", false, fmt.Errorf("the bot list of workspace %s shows no bot named %q, but %s: the bot may exist all the same, so none was "+
+			"created. Use a workspace the token's user owns, or set %s to the check bot's id.", spaceID, liveBotName, coverage.Why, envBotID)
 	}
 	description := "Contract check of terraform-provider-coze (make testlive). Kept on purpose: every run reuses it."
 	botID, err = client.CreateBot(ctx, &coze.CreateBotRequest{SpaceID: spaceID, Name: liveBotName, Description: &description})
 	if err != nil {
-		t.Fatalf("cannot create bot %q in workspace %s: %v", liveBotName, spaceID, err)
+		return "", false, fmt.Errorf("cannot create bot %q in workspace %s: %w", liveBotName, spaceID, err)
 	}
-	t.Logf("created bot %s %q in workspace %s; later runs find it (or set %s=%s to skip the listing)", botID, liveBotName, spaceID, envBotID, botID)
-	return botID, true
+	logf("created bot %s %q in workspace %s; later runs find it (or set %s=%s to skip the listing)", botID, liveBotName, spaceID, envBotID, botID)
+	return botID, true, nil
 }
 
 // fullConfig sets every attribute of coze_bot_config that needs no

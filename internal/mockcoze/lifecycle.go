@@ -183,7 +183,8 @@ type listItem struct {
 // handleList serves GET /v1/bots: the bots of a space, filtered by publish status.
 //
 //   - all: every bot, draft data.
-//   - published_online: bots published to connector_id, data of the published version.
+//   - published_online: bots published to connector_id, data of the published version
+//     (Options.PublishedStatusesApart: only those whose draft did not change since).
 //   - published_draft: bots published to connector_id whose draft changed since the last
 //     publish, draft data.
 //   - unpublished_draft: bots never published, draft data.
@@ -205,7 +206,7 @@ func (s *Server) handleList(q url.Values) reply {
 		cfg, updated := b.draft, b.updateTime
 		switch lq.status {
 		case statusPublishedOnline:
-			if b.published == nil || !b.connectors[lq.connectorID] {
+			if b.published == nil || !b.connectors[lq.connectorID] || (s.apart && b.draftRev != b.publishedRev) {
 				continue
 			}
 			cfg, updated = b.published, b.publishedUpdate

@@ -722,3 +722,33 @@ func TestPublishedReadOfABotOffTheAPIChannel(t *testing.T) {
 		})
 	}
 }
+
+// Whether a published bot with draft changes since stays in published_online:
+// by default yes; with PublishedStatusesApart it moves to published_draft
+// only, until it is published again.
+func TestPublishedStatusesApart(t *testing.T) {
+	for _, apart := range []bool{false, true} {
+		t.Run(fmt.Sprint("PublishedStatusesApart=", apart), func(t *testing.T) {
+			_, ts := newTS(t, Options{PublishedStatusesApart: apart}, testBot)
+			count := func(status string) int {
+				r := list(t, ts, "workspace_id="+DefaultSpaceID+"&publish_status="+status+"&connector_id=1024")
+				wantOK(t, r)
+				items, _ := r.data()["items"].([]any)
+				return len(items)
+			}
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["1024"]}`))
+			if online, draft := count(statusPublishedOnline), count(statusPublishedDraft); online != 1 || draft != 0 {
+				t.Fatalf("just published: online %d, draft %d", online, draft)
+			}
+			wantOK(t, update(t, ts, botBody(`"name":"edited"`)))
+			wantOnline := map[bool]int{false: 1, true: 0}[apart]
+			if online, draft := count(statusPublishedOnline), count(statusPublishedDraft); online != wantOnline || draft != 1 {
+				t.Fatalf("draft edited: online %d (want %d), draft %d (want 1)", online, wantOnline, draft)
+			}
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["1024"]}`))
+			if online, draft := count(statusPublishedOnline), count(statusPublishedDraft); online != 1 || draft != 0 {
+				t.Fatalf("published again: online %d, draft %d", online, draft)
+			}
+		})
+	}
+}

@@ -149,6 +149,12 @@ type Options struct {
 	// as the doc defines it ("the number of bots returned"); by default total counts every
 	// matching bot, as the SDKs read it.
 	ListTotalCountsPage bool
+	// PublishedStatusesApart makes GET /v1/bots keep published_online and published_draft
+	// apart: a bot published to the connector whose draft changed since its last publish is
+	// listed under published_draft only. The doc defines published_online as "the published
+	// version" and published_draft as "published, but now a draft", and does not say whether
+	// they overlap; by default published_online lists every bot published to the connector.
+	PublishedStatusesApart bool
 	// EchoAuthorization makes every JSON answer carry the request's Authorization header
 	// (token included) in detail.request_authorization, like a debugging gateway: a test
 	// of the client's log masking. Never set it outside tests.
@@ -212,6 +218,10 @@ type Fault struct {
 	Delay time.Duration
 	// RawBody answers this exact body (e.g. an HTML 502 page) with Content-Type text/html.
 	RawBody string
+	// AfterServing carries the request out as usual first, and only then answers the
+	// fault (Status, Code, RawBody) instead, or with Delay waits (the client may go
+	// away): a request that reached the API and whose answer was lost.
+	AfterServing bool
 }
 
 // Server is the mock. It implements http.Handler and is safe for concurrent use.
@@ -224,6 +234,7 @@ type Server struct {
 	pageTotal bool
 	echoAuth  bool
 	readAPI   bool // Options.PublishedReadNeedsAPIChannel
+	apart     bool // Options.PublishedStatusesApart
 	refusePAT bool
 	oauth     *oauthState // nil without Options.OAuthApp
 	logf      func(format string, args ...any)
@@ -300,6 +311,7 @@ func New(opts Options) *Server {
 		pageTotal:  opts.ListTotalCountsPage,
 		echoAuth:   opts.EchoAuthorization,
 		readAPI:    opts.PublishedReadNeedsAPIChannel,
+		apart:      opts.PublishedStatusesApart,
 		refusePAT:  opts.RefusePersonalTokens,
 		oauth:      newOAuthState(opts.OAuthApp),
 
@@ -569,7 +581,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var rep reply
 	served := false
-	if fault != nil {
+	if fault != nil && !fault.AfterServing {
 		if fault.Delay > 0 && !sleepCtx(r.Context(), fault.Delay) {
 			rep, served = reply{dropped: true}, true
 		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
@@ -583,6 +595,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !served {
 		rep = s.route(r, body, readErr, stream)
+	}
+	if fault != nil && fault.AfterServing {
+		if fault.Delay > 0 && !sleepCtx(r.Context(), fault.Delay) {
+			rep = reply{dropped: true}
+		} else if fault.Status != 0 || fault.Code != 0 || fault.RawBody != "" {
+			rep = faultReply(fault)
+		}
 	}
 	if s.echoAuth {
 		rep.echo = r.Header.Get("Authorization")

@@ -1084,6 +1084,18 @@ func TestFaultRawBody(t *testing.T) {
 	}
 }
 
+// AfterServing: the request is carried out, and its answer lost.
+func TestFaultAfterServing(t *testing.T) {
+	s, ts := newTS(t, Options{}, testBot)
+	s.InjectFault(Fault{Path: "/v1/bot/update", Status: http.StatusGatewayTimeout, RawBody: "<html>504</html>", AfterServing: true})
+	if r := update(t, ts, botBody(`"name":"served"`)); r.status != http.StatusGatewayTimeout || string(r.raw) != "<html>504</html>" {
+		t.Fatalf("got HTTP %d body %q", r.status, r.raw)
+	}
+	if draft(t, s, testBot)["name"] != "served" {
+		t.Fatal("the request was not carried out")
+	}
+}
+
 func TestFaultTimesPrefixMethodAndOrder(t *testing.T) {
 	s, ts := newTS(t, Options{}, testBot)
 	// Times

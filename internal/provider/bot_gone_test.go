@@ -24,12 +24,13 @@ import (
 // bot list must confirm that the bot is gone: dropping a bot that exists
 // makes the next apply create a second one, which no API can delete.
 
-func botResourceState(t *testing.T, botID, spaceID string) tfsdk.State {
+// botResourceState is coze_bot's state of goneBot in goneBotSpace.
+func botResourceState(t *testing.T) tfsdk.State {
 	t.Helper()
 	resp := &resource.SchemaResponse{}
 	NewBotResource().Schema(ctx, resource.SchemaRequest{}, resp)
 	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	for name, value := range map[string]string{"id": botID, "bot_id": botID, "space_id": spaceID, "name": "n"} {
+	for name, value := range map[string]string{"id": goneBot, "bot_id": goneBot, "space_id": goneBotSpace, "name": "n"} {
 		if d := state.SetAttribute(ctx, path.Root(name), value); d.HasError() {
 			t.Fatal(d)
 		}
@@ -48,7 +49,10 @@ func mockClient(t *testing.T, mock *mockcoze.Server) *coze.Client {
 	return client
 }
 
-const goneBot = "7342866800042"
+const (
+	goneBot      = "7342866800042"
+	goneBotSpace = "7341000000000009"
+)
 
 // missingErr reads goneBot as Read does and returns its 4006/4200 error.
 func missingErr(t *testing.T, client *coze.Client) error {
@@ -78,7 +82,7 @@ func wantAll(t *testing.T, text string, parts ...string) {
 }
 
 func TestBotGone(t *testing.T) {
-	const space, bot = "7341000000000009", goneBot
+	const space, bot = goneBotSpace, goneBot
 	logID := regexp.MustCompile(`logid: +[0-9A-F]{26}`)
 
 	t.Run("listed but unreadable: kept, with an error", func(t *testing.T) {
@@ -87,7 +91,7 @@ func TestBotGone(t *testing.T) {
 		mock.SetUnreadable(bot, true)
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("a bot that its workspace still lists was dropped")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
@@ -99,16 +103,65 @@ func TestBotGone(t *testing.T) {
 		}
 	})
 
-	t.Run("not listed: dropped, with a warning", func(t *testing.T) {
+	t.Run("not listed in a workspace the token's user owns: dropped, with a warning", func(t *testing.T) {
 		mock := mockcoze.New(mockcoze.Options{})
+		mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: space, Name: "mine"})
 		mock.AddBotInSpace("7342866800043", space) // another bot: the list is not empty
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if !botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if !botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("a bot that is neither readable nor listed was kept")
 		}
 		d := onlyDiag(t, diags, diag.SeverityWarning)
-		wantAll(t, d.Detail(), bot, "4200", "removed from the Terraform state", "does not show it either", "creates a new bot")
+		wantAll(t, d.Detail(), bot, "4200", "removed from the Terraform state", "does not show it either", "creates a new bot",
+			"the token's user owns workspace "+space)
+	})
+
+	t.Run("not listed in an enterprise's workspace: dropped, with a warning", func(t *testing.T) {
+		mock := mockcoze.New(mockcoze.Options{})
+		mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: space, Name: "theirs", OwnerUID: "4000000001", EnterpriseID: "volcano_1"})
+		mock.AddMember(space, mockcoze.OwnerUserID, coze.RoleMember)
+		client := mockClient(t, mock)
+		var diags diag.Diagnostics
+		if !botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
+			t.Fatal("a bot missing from an enterprise workspace's complete list was kept")
+		}
+		wantAll(t, onlyDiag(t, diags, diag.SeverityWarning).Detail(), "belongs to an enterprise")
+	})
+
+	// On the personal edition the bot list shows only the bots of workspaces
+	// the token's user owns: "not listed" proves nothing elsewhere.
+	for name, seed := range map[string]func(*mockcoze.Server){
+		"a workspace of another owner": func(m *mockcoze.Server) {
+			m.AddWorkspace(mockcoze.WorkspaceSeed{ID: space, Name: "theirs", OwnerUID: "4000000001"})
+			m.AddMember(space, mockcoze.OwnerUserID, coze.RoleAdmin)
+		},
+		"a workspace the token's list does not show": func(*mockcoze.Server) {},
+	} {
+		t.Run("not listed in "+name+": kept, with an error", func(t *testing.T) {
+			mock := mockcoze.New(mockcoze.Options{})
+			seed(mock)
+			client := mockClient(t, mock)
+			var diags diag.Diagnostics
+			if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
+				t.Fatal("dropped although the bot list may not show the bot to this token")
+			}
+			d := onlyDiag(t, diags, diag.SeverityError)
+			wantAll(t, d.Summary(), "Cannot confirm that Coze bot "+bot+" is gone")
+			wantAll(t, d.Detail(), "4200", space, "may exist all the same", "kept in the Terraform state", "terraform state rm")
+		})
+	}
+
+	t.Run("workspace list unreadable: kept, with an error", func(t *testing.T) {
+		mock := mockcoze.New(mockcoze.Options{})
+		mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: coze.CodePermissionDenied, Msg: "no listWorkspace permission"})
+		client := mockClient(t, mock)
+		var diags diag.Diagnostics
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
+			t.Fatal("dropped although the workspace list could not be read")
+		}
+		wantAll(t, onlyDiag(t, diags, diag.SeverityError).Detail(), "code:   4101", "no listWorkspace permission", "listWorkspace",
+			"kept in the Terraform state", "terraform state rm")
 	})
 
 	t.Run("list unreadable: kept, with an error", func(t *testing.T) {
@@ -116,7 +169,7 @@ func TestBotGone(t *testing.T) {
 		mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: coze.CodePermissionDenied, Msg: "no listBot permission"})
 		client := mockClient(t, mock)
 		var diags diag.Diagnostics
-		if botGone(ctx, client, botResourceState(t, bot, space), missingErr(t, client), &diags) {
+		if botGone(ctx, client, botResourceState(t), missingErr(t, client), &diags) {
 			t.Fatal("dropped although the list could not be read")
 		}
 		d := onlyDiag(t, diags, diag.SeverityError)
@@ -309,5 +362,31 @@ resource "coze_bot_config" "c" {
 				},
 			})
 		})
+	}
+}
+
+// On Coze's personal edition, the bot list of a team workspace the token's
+// user does not own need not show the bot: "not listed" there proves
+// nothing, so the bot stays in the state and no second bot is created.
+func TestAccBot_notListedInAWorkspaceOfAnotherOwnerStaysInState(t *testing.T) {
+	t.Parallel()
+	const team = "7341000000000321"
+	env := newTestEnv(t, mockcoze.Options{})
+	env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: team, Name: "their team", OwnerUID: "4000000001"})
+	env.mock.AddMember(team, mockcoze.OwnerUserID, coze.RoleMember)
+	cfg := env.config(strings.Replace(botInSpace, mockcoze.DefaultSpaceID, team, 1))
+	var id string
+	kept := regexp.MustCompile(`(?s)Cannot confirm that Coze bot [0-9]+ is gone.*personal edition.*role in workspace\s+` + team +
+		`\s+is\s+member.*kept in the Terraform state.*terraform state rm`)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{Config: cfg, Check: func(s *terraform.State) error { id = stateAttr(s, "coze_bot.b", "bot_id"); return nil }},
+			{PreConfig: func() { env.mock.DeleteBot(id) }, RefreshState: true, ExpectError: kept},
+			{Config: cfg, ExpectError: kept}, // apply: refused, nothing created
+		},
+	})
+	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/create")); n != 1 {
+		t.Errorf("%d creates, want 1: the bot was created again", n)
 	}
 }

@@ -61,7 +61,10 @@ func (r *botPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"`POST /v1/bots/{bot_id}/unpublish`.\n\n" +
 			"With `space_id`, a refresh learns whether the bot is still published from the workspace's bot list, per channel " +
 			"(`GET /v1/bots?workspace_id=…&publish_status=published_online&connector_id=…`, every page of 50 bots): one listing " +
-			"per workspace and channel, shared by every `coze_bot_publish` of the plan, instead of one read per bot. A channel " +
+			"per workspace and channel, shared by every `coze_bot_publish` of the plan, instead of one read per bot. A bot " +
+			"missing from it is looked up in the channel's `published_draft` list too (one more listing per workspace and " +
+			"channel, only then): the docs do not say whether a published bot whose draft was edited since stays in " +
+			"`published_online`, and it is published all the same. A channel " +
 			"the bot is no longer published to shows as a change of `connector_ids`, which the next apply publishes again. " +
 			"Without `space_id`, a refresh reads the bot's published version (`GET /v1/bots/{bot_id}?is_published=true`), " +
 			"which answers for the API channel (`1024`) only.\n\n" +
@@ -348,6 +351,11 @@ func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Clie
 	var dropped []string
 	for _, connector := range stringElements(state.ConnectorIDs) {
 		published, err := r.data.publishStates.publishedTo(ctx, client, space, connector)
+		if err == nil && !published[bot] {
+			// Published with draft changes since: listed under published_draft
+			// only, if the API keeps the two lists apart (publishedDraftTo).
+			published, err = r.data.publishStates.publishedDraftTo(ctx, client, space, connector)
+		}
 		if err != nil {
 			addPublishListError(&resp.Diagnostics, client, space, "read the publish state of Coze bot "+bot, err)
 			return

@@ -321,3 +321,54 @@ resource "coze_bot_publish" "p" {
 		},
 	})
 }
+
+// A bot edited after its publish is still published. The docs define
+// published_online ("the published version") and published_draft
+// ("published, but now a draft") without saying whether they overlap; under
+// either reading the refresh keeps the channel, so the next apply does not
+// publish the unreviewed draft. Only where they do not overlap is the
+// published_draft list read: once per workspace and channel.
+func TestAccBotPublish_aDraftEditedAfterThePublishStaysPublished(t *testing.T) {
+	t.Parallel()
+	for _, apart := range []bool{false, true} {
+		t.Run(fmt.Sprint("PublishedStatusesApart=", apart), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockcoze.Options{PublishedStatusesApart: apart}, botID)
+			cfg := env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id        = %q
+  space_id      = %q
+  connector_ids = ["1024", "999"]
+}`, botID, mockcoze.DefaultSpaceID))
+			draftListings := func() int {
+				n := 0
+				for _, r := range env.mock.RequestsTo(http.MethodGet, "/v1/bots") {
+					if strings.Contains(r.RawQuery, "publish_status=published_draft") && strings.Contains(r.RawQuery, "page_num=1&") {
+						n++
+					}
+				}
+				return n
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						PreConfig: func() {
+							env.mock.EditDraft(botID, func(draft map[string]any) { draft["name"] = "edited in the Coze UI" })
+							env.mock.ResetRequests()
+						},
+						Config:   cfg,
+						PlanOnly: true, // still published to both channels: nothing to publish
+					},
+				},
+			})
+			if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/publish")); n != 0 {
+				t.Errorf("%d publishes after the draft was edited, want 0", n)
+			}
+			want := map[bool]int{false: 0, true: 2}[apart] // one per channel, and only when the lists are apart
+			if n := draftListings(); n != want {
+				t.Errorf("%d listings of published_draft, want %d", n, want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -74,9 +75,14 @@ var botSchema = sync.OnceValue(func() schema.Schema {
 			"For the same reason a bot is never dropped from the state on an ambiguous answer. When a refresh gets 4006 or 4200 " +
 			"from the read API (\"wrong id, deleted, or no permission\"), the provider reads the workspace's bot list " +
 			"(`GET /v1/bots`, which needs the `listBot` permission): if the bot is still listed, or the list cannot be read, " +
-			"the refresh fails with the API's code, msg and logid and the state is kept, so that no second bot is created; " +
-			"only a bot the list does not show either is removed from the state, with a warning, and created again by the " +
-			"next apply. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.",
+			"the refresh fails with the API's code, msg and logid and the state is kept, so that no second bot is created. " +
+			"A bot the list does not show either is removed from the state, with a warning, and created again by the next " +
+			"apply, only when that list is known to show the token every bot of the workspace: the token's workspace list " +
+			"(`GET /v1/workspaces`, the `listWorkspace` permission) shows the token's user as the workspace's owner, or the " +
+			"workspace as an enterprise's. On Coze's personal edition the bot list shows only the bots of workspaces the " +
+			"user owns, so elsewhere the refresh fails, keeps the state, and says to run `terraform state rm` if the bot " +
+			"is gone. Any other error (4100, 4101, ...) fails the refresh and leaves the state as it was.\n\n" +
+			"Import takes `<space_id>/<bot_id>`; the first read checks that the workspace's bot list shows the bot.",
 		Attributes: attrs,
 	}
 })
@@ -127,12 +133,23 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		OnboardingInfo: settings.OnboardingInfo, PluginIDList: settings.PluginIDList, WorkflowIDList: settings.WorkflowIDList,
 		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
 	}
+	started := time.Now()
 	botID, err := client.CreateBot(ctx, create)
-	if err != nil {
+	adopted := false
+	switch {
+	case coze.IsUncertainCreate(err):
+		// The bot may exist: never create it again (recoverBotCreate).
+		if botID = r.recoverBotCreate(ctx, client, spaceID, create.Name, started, err, &resp.Diagnostics); botID == "" {
+			return
+		}
+		adopted = true
+	case err != nil:
 		addAPIError(&resp.Diagnostics, client, "create bot in space "+spaceID, err)
 		return
+	default:
+		tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
 	}
-	tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
+	r.data.created.add("bot", botID)
 	r.data.publishStates.botCreated(spaceID, botID) // a coze_bot_publish of this walk may check its space_id
 
 	resp.State.Raw = req.Plan.Raw.Copy()
@@ -145,11 +162,24 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	// since there is no delete API. Terraform requires the state to match the
 	// plan here, so the failure is kept in private state instead, and every
 	// later plan updates the bot until the knowledge is bound.
-	if settings.Knowledge != nil {
-		if err := client.UpdateBot(ctx, &coze.UpdateBotRequest{BotID: botID, Knowledge: settings.Knowledge}); err != nil {
-			summary, detail := describeAPIError("bind knowledge to the new Coze bot "+botID, client.BaseURL(), err)
-			resp.Diagnostics.AddWarning(summary+": knowledge not bound",
-				detail+"\n\nThe bot was created and is in the state, but its knowledge is not bound: the next plan updates the bot to bind it.")
+	//
+	// An adopted bot gets every planned setting in that update: which of them
+	// its uncertain create applied is unknown.
+	update := &coze.UpdateBotRequest{BotID: botID, Knowledge: settings.Knowledge}
+	if adopted {
+		update = settings
+		update.BotID = botID
+	}
+	if update.Knowledge != nil || adopted {
+		if err := client.UpdateBot(ctx, update); err != nil {
+			what, outcome := "bind knowledge to the new Coze bot "+botID, ": knowledge not bound"
+			next := "The bot was created and is in the state, but its knowledge is not bound: the next plan updates the bot to bind it."
+			if adopted {
+				what, outcome = "apply the planned settings to the adopted Coze bot "+botID, ": settings not applied"
+				next = "The bot is in the state, but its settings may differ from the plan: the next plan updates the bot again."
+			}
+			summary, detail := describeAPIError(what, client.BaseURL(), err)
+			resp.Diagnostics.AddWarning(summary+outcome, detail+"\n\n"+next)
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyKnowledgeUnbound, []byte("true"))...)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -111,6 +112,12 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 
 	importing, diags := req.Private.GetKey(ctx, privateKeyImporting)
 	resp.Diagnostics.Append(diags...)
+	if len(importing) > 0 && r.createsBots {
+		resp.Diagnostics.Append(checkImportedWorkspace(ctx, client, prior)...)
+		if resp.Diagnostics.HasError() {
+			return // the import fails: nothing goes into the state
+		}
+	}
 	refreshed, diags := refreshBot(priorObj, bot, len(importing) > 0)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -129,6 +136,9 @@ func (r *botSettingsResource) Read(ctx context.Context, req resource.ReadRequest
 // import (the importing private key), the API's view trimmed by importView
 // stands in for the prior state, which has nothing but the ids.
 func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object, diag.Diagnostics) {
+	if !importing {
+		bot = onlyManagedParameters(bot, prior)
+	}
 	remote, diags := flattenBot(bot)
 	// Attributes the retrieve endpoint does not describe keep their state.
 	for name, value := range botOf(prior) {
@@ -161,6 +171,47 @@ func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object
 	return refreshed, diags
 }
 
+// onlyManagedParameters keeps, of the model parameters the API answered,
+// the keys of the prior state: a refresh compares only those (the API adds
+// its own), so converting the others into Terraform values would be work
+// for nothing, and work that an absurd value makes unbounded. Without
+// parameters in the prior state none is kept. bot is not changed.
+func onlyManagedParameters(bot *coze.Bot, prior types.Object) *coze.Bot {
+	if bot.ModelInfo == nil || len(bot.ModelInfo.Parameters) == 0 {
+		return bot
+	}
+	var keys map[string]attr.Value
+	params := botModelInfoConfigOf(botOf(prior).ModelInfoConfig()).Parameters()
+	if !params.IsNull() && !params.IsUnknown() && !params.IsUnderlyingValueNull() && !params.IsUnderlyingValueUnknown() {
+		switch v := params.UnderlyingValue().(type) {
+		case types.Object:
+			keys = v.Attributes()
+		case types.Map:
+			keys = v.Elements()
+		default:
+			return bot // not an object: compared whole
+		}
+	}
+	var answered map[string]json.RawMessage // the values stay raw: nothing is converted
+	if err := json.Unmarshal(bot.ModelInfo.Parameters, &answered); err != nil {
+		return bot // flattenBot reports it
+	}
+	kept := make(map[string]json.RawMessage, len(keys))
+	for key := range keys {
+		if value, ok := answered[key]; ok {
+			kept[key] = value
+		}
+	}
+	raw, err := json.Marshal(kept)
+	if err != nil {
+		return bot
+	}
+	trimmed, model := *bot, *bot.ModelInfo
+	model.Parameters = raw
+	trimmed.ModelInfo = &model
+	return &trimmed
+}
+
 // gone decides whether a bot whose retrieve answered 4006 or 4200 (missing)
 // is gone, and says why in the diagnostics. Those codes mean "wrong id,
 // deleted, or no permission": a token of another account or site, or one
@@ -170,8 +221,11 @@ func refreshBot(prior types.Object, bot *coze.Bot, importing bool) (types.Object
 // API to delete a bot: a wrong guess leaves a second bot in the workspace
 // for good. So coze_bot, which knows its workspace, drops the bot only when
 // the workspace's bot list does not show it either; listed, or when the list
-// cannot be read, the bot stays in the state with an error. The list is read
-// only here, on this rare path.
+// cannot be read, the bot stays in the state with an error. Not listed, it
+// is dropped only when the list is known to show this token every bot of
+// the workspace (coze.Client.BotListCoverage: on Coze's personal edition it
+// shows only the bots of workspaces the token's user owns). The lists are
+// read only here, on this rare path.
 //
 // coze_bot_config has no workspace, and dropping it is safe: its create is an
 // update of an existing bot, which never makes a new one, and fails with the
@@ -211,9 +265,76 @@ func (r *botSettingsResource) gone(ctx context.Context, client *coze.Client, pri
 				spaceID, kept))
 		return false, diags
 	}
+	// Not listed: gone, if the list shows this token every bot of the
+	// workspace. On the personal edition it shows only the bots of
+	// workspaces the token's user owns.
+	coverage, err := client.BotListCoverage(ctx, spaceID)
+	if err != nil {
+		more := fmt.Sprintf("Reading the bot failed (%v), and the bot list of workspace %s does not show it; but the token's "+
+			"workspace list (GET /v1/workspaces, the listWorkspace permission), which tells whether that bot list shows every bot "+
+			"of the workspace to this token, could not be read, so the bot may exist all the same. %s Fix the cause, then run "+
+			"Terraform again; if the bot is gone, remove it from the state with terraform state rm.", missing, spaceID, kept)
+		if errors.Is(err, coze.ErrPaging) {
+			diags.AddError("Cannot confirm that Coze bot "+botID+" is gone", err.Error()+"\n\n"+more)
+		} else {
+			addAPIError(&diags, client, fmt.Sprintf("confirm that Coze bot %s is gone from workspace %s", botID, spaceID), err, more)
+		}
+		return false, diags
+	}
+	if !coverage.Complete {
+		diags.AddError("Cannot confirm that Coze bot "+botID+" is gone",
+			fmt.Sprintf("Reading the bot failed (%v), and the bot list of workspace %s does not show it; but %s, so the bot may "+
+				"exist all the same (in a workspace of another owner, or read with a token of another account). %s If the bot is "+
+				"gone, remove it from the state with terraform state rm; otherwise fix the token or space_id.",
+				missing, spaceID, coverage.Why, kept))
+		return false, diags
+	}
 	addRemovedFromStateWarning(&diags, "Coze bot", botID, missing,
-		fmt.Sprintf("The bot list of workspace %s does not show it either. The next apply creates a new bot.", spaceID))
+		fmt.Sprintf("The bot list of workspace %s does not show it either, and that list shows every bot of the workspace to "+
+			"this token (%s). The next apply creates a new bot.", spaceID, coverage.Why))
 	return true, diags
+}
+
+// checkImportedWorkspace checks, on the first read after coze_bot's import,
+// that the workspace given as space_id holds the bot: the read API does not
+// say a bot's workspace, and a wrong space_id would later make the gone
+// check read the wrong workspace's list. It costs one listing of the
+// workspace per import.
+func checkImportedWorkspace(ctx context.Context, client *coze.Client, imported botAttrs) diag.Diagnostics {
+	var diags diag.Diagnostics
+	botID, spaceID := imported.BotID().ValueString(), imported.SpaceID().ValueString()
+	summary := fmt.Sprintf("Cannot import Coze bot %s with workspace %s", botID, spaceID)
+	listed, err := botListed(ctx, client, spaceID, botID)
+	switch {
+	case errors.Is(err, errListTooLong):
+		diags.AddError(summary, fmt.Sprintf("Workspace %s has more than %d bots, too many to check that it holds bot %s.",
+			spaceID, coze.DefaultListPageSize*listMaxPages, botID))
+		return diags
+	case err != nil:
+		addAPIError(&diags, client, fmt.Sprintf("check that Coze workspace %s holds bot %s", spaceID, botID), err,
+			"The import reads the workspace's bot list (the listBot permission) to check the space_id it was given. Nothing was imported.")
+		return diags
+	case listed:
+		return diags
+	}
+	coverage, err := client.BotListCoverage(ctx, spaceID)
+	switch {
+	case err == nil && coverage.Complete:
+		diags.AddError(summary, fmt.Sprintf("The bot list of workspace %s does not show bot %s, and that list shows every bot "+
+			"of the workspace to this token (%s): the bot is in another workspace. Import it with the id of the workspace that "+
+			"holds it (the number after /space/ in the bot's URL in Coze): terraform import <address> <space_id>/%s. Nothing "+
+			"was imported.", spaceID, botID, coverage.Why, botID))
+	default:
+		why := coverage.Why
+		if err != nil {
+			why = "the token's workspace list, which tells whether that list shows every bot of the workspace, could not be read (" +
+				err.Error() + ")"
+		}
+		diags.AddError(summary, fmt.Sprintf("The bot list of workspace %s does not show bot %s, so the provider cannot check that "+
+			"the workspace holds it; %s. Check space_id (the number after /space/ in the bot's URL in Coze), or manage the "+
+			"bot's settings with coze_bot_config, which needs no workspace. Nothing was imported.", spaceID, botID, why))
+	}
+	return diags
 }
 
 // botListed reports whether the workspace lists the bot, reading every page

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
 )
 
 // Conversions between dynamic Terraform values (model parameters written in
@@ -58,6 +60,9 @@ func attrToJSON(v attr.Value) (any, error) {
 	case basetypes.BoolValue:
 		return val.ValueBool(), nil
 	case basetypes.NumberValue:
+		if !numberWithinBounds(val.ValueBigFloat()) {
+			return nil, errNumberOutOfBounds
+		}
 		return bigFloatToJSONNumber(val.ValueBigFloat()), nil
 	case basetypes.Int64Value:
 		return json.Number(fmt.Sprint(val.ValueInt64())), nil
@@ -94,6 +99,26 @@ func attrSliceToJSON(elems []attr.Value) (any, error) {
 	return out, nil
 }
 
+// maxBinaryExponent bounds the numbers converted to and from JSON: 2^1400
+// is about 10^421, just above coze.MaxNumberExponent, the bound of the
+// numbers the client reads. Writing a number as an exact integer costs with
+// its magnitude: 1e60000000 would take minutes.
+const maxBinaryExponent = 1400
+
+var errNumberOutOfBounds = fmt.Errorf("a number's magnitude is beyond 1e%d or below 1e-%d, or it has more than %d digits: "+
+	"no model parameter needs such a number", coze.MaxNumberExponent, coze.MaxNumberExponent, coze.MaxNumberDigits)
+
+// numberWithinBounds reports whether f can be written as JSON cheaply.
+func numberWithinBounds(f *big.Float) bool {
+	if f.IsInf() {
+		return false
+	}
+	exp := f.MantExp(nil)
+	return exp <= maxBinaryExponent && exp >= -maxBinaryExponent
+}
+
+// bigFloatToJSONNumber writes f as a JSON number, exactly. The caller
+// checks numberWithinBounds.
 func bigFloatToJSONNumber(f *big.Float) json.Number {
 	if f.IsInt() {
 		i, _ := f.Int(nil)
@@ -147,6 +172,9 @@ func goToAttr(decoded any) (attr.Value, error) {
 	case bool:
 		return types.BoolValue(val), nil
 	case json.Number:
+		if !coze.NumberWithinBounds(string(val)) {
+			return nil, fmt.Errorf("number %.40q: %w", val, errNumberOutOfBounds)
+		}
 		f, _, err := big.ParseFloat(string(val), 10, 512, big.ToNearestEven)
 		if err != nil {
 			return nil, fmt.Errorf("number %q: %w", val, err)
@@ -265,8 +293,10 @@ func parameterNumber(v any) (*big.Float, bool) {
 	default:
 		return nil, false
 	}
-	if literal == "" || !json.Valid([]byte(literal)) {
-		return nil, false // only JSON number syntax: no "0x10", "Inf" or " 1"
+	if literal == "" || !json.Valid([]byte(literal)) || !coze.NumberWithinBounds(literal) {
+		// Only JSON number syntax (no "0x10", "Inf" or " 1"), within the
+		// bounds of the client's answers: "1e60000000" reads as text.
+		return nil, false
 	}
 	f, _, err := big.ParseFloat(literal, 10, 512, big.ToNearestEven)
 	if err != nil {

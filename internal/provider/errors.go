@@ -22,6 +22,11 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
 			return summary, fmt.Sprintf("%v\n\n%s", err, hint)
 		}
+		if coze.IsUncertainCreate(err) { // its text says what the hint would
+			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost. Before applying again, look "+
+				"for the object in Coze (by its name); if it exists, import it into this resource (terraform import) instead "+
+				"of creating another.", err, baseURL)
+		}
 		return summary, fmt.Sprintf("%v\n\nThe request did not get an answer from the Coze API at %s. Check the network "+
 			"and base_url, then apply again.", err, baseURL)
 	}
@@ -50,8 +55,16 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	if hint != "" {
 		b.WriteString("\n\n" + hint)
 	}
+	if coze.IsUncertainCreate(err) {
+		b.WriteString("\n\n" + uncertainCreateHint)
+	}
 	return summary, b.String()
 }
+
+// uncertainCreateHint explains a coze.UncertainCreateError.
+const uncertainCreateHint = "The request may have reached Coze and created the object all the same, so it was not sent " +
+	"again: a second create would make a second one. Before applying again, look for it in Coze (by its name); if it " +
+	"exists, import it into this resource (terraform import) instead of creating another."
 
 // describeTokenExchangeError shows a failed exchange of the service app's
 // JWT: the OAuth error_code and error_message, HTTP status and logid, and
@@ -125,6 +138,7 @@ func unreadableAnswerHint(err error, baseURL string) string {
 		redirect *coze.RedirectError
 		tooLarge *coze.ResponseTooLargeError
 		tooDeep  *coze.ResponseTooDeepError
+		absurd   *coze.ResponseNumberError
 		corrupt  *coze.DecompressError
 	)
 	switch {
@@ -139,6 +153,10 @@ func unreadableAnswerHint(err error, baseURL string) string {
 		return fmt.Sprintf("The server at base_url (%s) sent JSON nested deeper than any Coze API answer, and the provider refused "+
 			"it rather than spend minutes converting it. If a bot's model parameters were set that deep outside Terraform, "+
 			"flatten them; otherwise check base_url and any proxy in between.", baseURL)
+	case errors.As(err, &absurd):
+		return fmt.Sprintf("The server at base_url (%s) sent a number far beyond any Coze API answer's, and the provider refused "+
+			"it rather than spend minutes converting it; the state was left as it was. If a bot's model parameters were set to "+
+			"such a number outside Terraform, set a sensible value in Coze; otherwise check base_url and any proxy in between.", baseURL)
 	case errors.As(err, &corrupt):
 		return fmt.Sprintf("The server at base_url (%s) sent a compressed answer that does not decompress. It was not retried: "+
 			"check base_url and any proxy in between, which may corrupt or truncate compressed answers.", baseURL)
@@ -185,8 +203,9 @@ func errorHint(e *coze.APIError, baseURL string) string {
 // permissionsOf names, per family of API calls, the permissions its
 // resources and data sources need (from the docs' 权限 line of each call).
 var permissionsOf = []struct{ family, permissions string }{
-	{"bot", "Bot settings need `edit` (update) and `getMetadata` (read); coze_bot also needs `createBot`, coze_bot_publish " +
-		"`publish` and `disconnectBot` (and `listBot` with space_id), the coze_bots data source `listBot`."},
+	{"bot", "Bot settings need `edit` (update) and `getMetadata` (read); coze_bot also needs `createBot`, `listBot` and " +
+		"`listWorkspace`, coze_bot_publish `publish` and `disconnectBot` (and `listBot` with space_id), the coze_bots data " +
+		"source `listBot`."},
 	{"knowledge", "coze_knowledge_base needs `createKnowledge`, `update`, `delete` and `listKnowledge` (also the " +
 		"coze_knowledge_bases data source); coze_knowledge_document `createDocument`, `updateDocument`, `deleteDocument`, " +
 		"`listDocument` and `readDocumentProgress`. Only a knowledge base's owner can change it or add documents."},

@@ -91,3 +91,22 @@ func TestDescribeUnreadableAnswers(t *testing.T) {
 		}
 	}
 }
+
+// A create that may have been carried out (the knowledge bases' and
+// documents' too, which adopt nothing) says so, and what to do.
+func TestAnUncertainCreateSaysTheObjectMayExist(t *testing.T) {
+	for name, inner := range map[string]error{
+		"a gateway's answer": &coze.APIError{Operation: "create knowledge base", HTTPStatus: 502, Code: -1, BodySnippet: "<html>502</html>"},
+		"no answer":          errors.New("create knowledge base: Post \"https://api.coze.cn/v1/datasets\": context deadline exceeded"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := &coze.UncertainCreateError{Operation: "create knowledge base", Err: inner}
+			_, detail := describeAPIError(`create Coze knowledge base "k"`, coze.BaseURLChina, err)
+			for _, want := range []string{"may have reached Coze", "was not sent again", "look for", "terraform import"} {
+				if !strings.Contains(detail, want) {
+					t.Errorf("%q is missing from:\n%s", want, detail)
+				}
+			}
+		})
+	}
+}

@@ -100,6 +100,26 @@ resource "coze_bot" "b" {
 				ImportStateId: botID,
 				ExpectError:   words("Import coze_bot by <space_id>/<bot_id>"),
 			},
+			// The workspace given must hold the bot: the first read checks it.
+			{
+				PreConfig:         func() { env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: "7341000000000123", Name: "mine too"}) },
+				ResourceName:      "coze_bot.b",
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "7341000000000123/" + botID, nil },
+				ExpectError: regexp.MustCompile(`(?s)Cannot import Coze bot [0-9]+ with workspace\s+7341000000000123.*the bot is\s+in\s+another\s+workspace` +
+					`.*terraform\s+import\s+<address>\s+<space_id>/[0-9]+.*Nothing\s+was\s+imported`),
+			},
+			{
+				PreConfig: func() {
+					env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: "7341000000000124", Name: "theirs", OwnerUID: "4000000001"})
+					env.mock.AddMember("7341000000000124", mockcoze.OwnerUserID, "member")
+				},
+				ResourceName:      "coze_bot.b",
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "7341000000000124/" + botID, nil },
+				ExpectError: regexp.MustCompile(`(?s)Cannot import Coze bot [0-9]+ with workspace\s+7341000000000124.*cannot\s+check.*` +
+					`personal\s+edition.*coze_bot_config`),
+			},
 		},
 	})
 }

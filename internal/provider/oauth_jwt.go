@@ -70,9 +70,10 @@ func oauthJWTAttribute() schema.SingleNestedAttribute {
 			},
 			"token_duration": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("Lifetime asked for each access token, as a Go duration, in whole seconds from `%s` "+
-					"to `%s` (86399 seconds, the most Coze issues). Default `%s`. Coze may issue a shorter one: the provider renews "+
-					"each token before the expiry the server returned.", coze.MinTokenDuration, coze.MaxTokenDuration, coze.DefaultTokenDuration),
+				MarkdownDescription: fmt.Sprintf("Lifetime asked for each access token, as a Go duration: a whole number of seconds "+
+					"above 0, at most `%s` (86399 seconds, the most Coze issues). Default `%s` (Coze's own default, when none is "+
+					"asked, is 15 minutes). Coze may issue a shorter one: the provider renews each token a quarter of its lifetime "+
+					"(at most 5 minutes) before the expiry the server returned.", coze.MaxTokenDuration, coze.DefaultTokenDuration),
 			},
 		},
 	}

@@ -423,7 +423,14 @@ func TestOAuthJWTSettings(t *testing.T) {
 		"an organization id that is not one": {env: withEnv(map[string]string{EnvOAuthAccountID: "org-1"}),
 			want: `COZE_OAUTH_ACCOUNT_ID (the environment variable for oauth_jwt.account_id) must be the decimal id of the organization`},
 		"a token duration of a day": {attrs: map[string]tftypes.Value{"oauth_jwt": jwtBlock(map[string]string{"token_duration": "24h"})},
-			env: appEnvVars, want: "oauth_jwt.token_duration must be whole seconds from 1m0s to 23h59m59s (86399 seconds", attribute: path.Root("oauth_jwt").AtName("token_duration")},
+			env: appEnvVars, want: "oauth_jwt.token_duration must be a whole number of seconds above 0, at most 23h59m59s (86399 seconds", attribute: path.Root("oauth_jwt").AtName("token_duration")},
+		"a token duration of no time": {attrs: map[string]tftypes.Value{"oauth_jwt": jwtBlock(map[string]string{"token_duration": "0s"})},
+			env: appEnvVars, want: "oauth_jwt.token_duration must be a whole number of seconds above 0", attribute: path.Root("oauth_jwt").AtName("token_duration")},
+		"a token duration of half a second": {attrs: map[string]tftypes.Value{"oauth_jwt": jwtBlock(map[string]string{"token_duration": "1500ms"})},
+			env: appEnvVars, want: "oauth_jwt.token_duration must be a whole number of seconds", attribute: path.Root("oauth_jwt").AtName("token_duration")},
+		// The doc gives no minimum: any whole number of seconds is asked for as it is.
+		"a token duration of 30 seconds": {attrs: map[string]tftypes.Value{"oauth_jwt": jwtBlock(map[string]string{"token_duration": "30s"})},
+			env: appEnvVars},
 		"an account id in the block": {attrs: map[string]tftypes.Value{"oauth_jwt": jwtBlock(map[string]string{"account_id": "x1"})},
 			env: appEnvVars, want: "oauth_jwt.account_id must be the decimal id", attribute: path.Root("oauth_jwt").AtName("account_id")},
 	}

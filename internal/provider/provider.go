@@ -133,6 +133,7 @@ type providerData struct {
 	goneBases     knowledgeBasesGone                 // knowledge_base_resource.go
 	members       listingCache[coze.WorkspaceMember] // per workspace
 	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
+	created       createdIDs                         // bots and workspaces created in this walk (create_recovery.go)
 }
 
 // apiClient returns the client, or the configuration error that prevents one.

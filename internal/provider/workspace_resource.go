@@ -250,12 +250,11 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 
 	name := plan.Name.ValueString()
 	defer r.data.workspaces.forget("")
-	id, err := client.CreateWorkspace(ctx, &coze.CreateWorkspaceRequest{
+	id := createWorkspace(ctx, client, r.data, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
 		Name: name, Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
 		CozeAccountID: plan.CozeAccountID.ValueString(), OwnerUID: plan.OwnerUID.ValueString(),
-	})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("create Coze workspace %q", name), err)
+	}, &resp.Diagnostics)
+	if id == "" {
 		return
 	}
 	tflog.Info(ctx, "Created Coze workspace", map[string]any{"workspace_id": id})
