@@ -271,20 +271,28 @@ func TestWorkspaceCreateListIsTrustedOnlyWhereItShowsTheNewWorkspace(t *testing.
 		})
 	}
 
-	var diags diag.Diagnostics
-	adopted := uncertainCreate(&diags, pat, uncertainCreation{
-		what: "Coze workspace", resourceType: "coze_workspace", name: "w", where: "the token's workspace list",
-		err: errors.New("HTTP 502"), unchecked: "the provider authenticates as a service app",
-		candidates: []createCandidate{{id: "7530000000000000001", isNew: true, detail: "not listed before the create"}},
-		lookIn:     "in the Coze console", importID: func(id string) string { return id },
-	})
-	if adopted != "" || !diags.HasError() {
-		t.Fatalf("adopted %q from a list that may not show the workspace: %v", adopted, diags)
-	}
-	detail := diags[0].Detail()
-	wantAll(t, detail, "may exist, and the provider cannot check", "service app", "7530000000000000001", "terraform import", "Before the next apply")
-	if strings.Contains(detail, "apply again") {
-		t.Errorf("the error suggests applying again, which could create a second workspace:\n%s", detail)
+	// A gateway's 502 page, a 5000 and a lost connection: the generic hints of
+	// these failures say to apply again, which the error must not.
+	for _, lost := range []error{
+		&coze.APIError{Operation: "create workspace", HTTPStatus: 502, Code: -1, BodySnippet: "<html>502 Bad Gateway</html>"},
+		&coze.APIError{Operation: "create workspace", HTTPStatus: 200, Code: 5000, Msg: "internal error", LogID: "L"},
+		errors.New("create workspace: read tcp: connection reset by peer"),
+	} {
+		var diags diag.Diagnostics
+		adopted := uncertainCreate(&diags, pat, uncertainCreation{
+			what: "Coze workspace", resourceType: "coze_workspace", name: "w", where: "the token's workspace list",
+			err: &coze.UncertainCreateError{Operation: "create workspace", Err: lost}, unchecked: "the provider authenticates as a service app",
+			candidates: []createCandidate{{id: "7530000000000000001", isNew: true, detail: "not listed before the create"}},
+			lookIn:     "in the Coze console", importID: func(id string) string { return id },
+		})
+		if adopted != "" || !diags.HasError() {
+			t.Fatalf("adopted %q from a list that may not show the workspace: %v", adopted, diags)
+		}
+		detail := diags[0].Detail()
+		wantAll(t, detail, "may exist, and the provider cannot check", "service app", "7530000000000000001", "terraform import", "Before the next apply")
+		if strings.Contains(strings.ToLower(detail), "apply again") {
+			t.Errorf("the error suggests applying again, which could create a second workspace:\n%s", detail)
+		}
 	}
 }
 
