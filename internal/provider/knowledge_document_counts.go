@@ -16,14 +16,15 @@ import (
 // One listing per document would cost N²/(2 × page size) list calls for N
 // documents of a knowledge base (300 for 200). So the creates of a base
 // share their listings: a create whose document is processed waits until no
-// other create of its base is still between its create call and the end of
-// its processing, and one listing, started then, serves every create
-// waiting. While they wait, the creates hold Terraform's parallelism slots,
-// so no new create starts and the wait ends with the slowest document of
-// the batch; documentCountsMaxWait bounds it, so that a long document does
-// not hold up the others. A base of N documents applied with parallelism P
-// costs about N/P listings. The listings go through the walk's shared
-// document listing (providerData.documents), as a refresh does.
+// other create of its base has been between its create call and the end of
+// its processing for documentCountsSettle, and one listing, started then,
+// serves every create waiting. While they wait, the creates hold
+// Terraform's parallelism slots, so few new creates start, and the wait
+// ends with the slowest document of the batch; documentCountsMaxWait bounds
+// it, so that a long document does not hold up the others. A base of N
+// documents applied with parallelism P costs about N/P listings. The
+// listings go through the walk's shared document listing
+// (providerData.documents), as a refresh does.
 //
 // It hangs off providerData (one per walk); the zero value is ready.
 type documentCounts struct {
@@ -31,17 +32,24 @@ type documentCounts struct {
 	bases map[string]*baseCounts
 }
 
-// documentCountsMaxWait bounds how long a processed document waits for the
-// others of its base before its listing starts. Tests make it short.
-var documentCountsMaxWait = 10 * time.Second
+// documentCountsSettle is how long a base must have no create processing
+// before the listing starts: Terraform starts the next create as soon as a
+// slot is free, and it joins the batch. documentCountsMaxWait bounds how
+// long a processed document waits for the others of its base.
+var (
+	documentCountsSettle  = 100 * time.Millisecond
+	documentCountsMaxWait = 10 * time.Second
+)
 
 // baseCounts is the state of one knowledge base's creates.
 type baseCounts struct {
 	processing int             // creates sent and not yet through their processing
 	waiting    []*countsWaiter // processed, waiting for a listing started after their processing
 	listing    bool            // a listing is in flight
+	quiet      bool            // no create processing for documentCountsSettle
 	waited     bool            // the oldest waiter has waited documentCountsMaxWait
-	timer      *time.Timer
+	settle     *time.Timer     // runs while no create is processing
+	wait       *time.Timer     // runs while creates wait and no listing is in flight
 	list       func(context.Context) (map[string]coze.Document, error)
 }
 
@@ -68,7 +76,10 @@ type countsTicket struct {
 func (c *documentCounts) creating(kbID string) *countsTicket {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.base(kbID).processing++
+	b := c.base(kbID)
+	b.processing++
+	b.quiet = false
+	stopTimer(&b.settle)
 	return &countsTicket{counts: c, kbID: kbID}
 }
 
@@ -111,7 +122,6 @@ func (t *countsTicket) read(ctx context.Context, id string, list func(context.Co
 		b.processing--
 		b.list = list
 		b.waiting = append(b.waiting, w)
-		c.startWaitLocked(b)
 		c.maybeListLocked(b)
 	})
 	select {
@@ -123,18 +133,27 @@ func (t *countsTicket) read(ctx context.Context, id string, list func(context.Co
 }
 
 // maybeListLocked starts a listing of b for its waiting creates when none is
-// in flight and no other create of the base is still processing, or the
-// oldest has waited long enough. The caller holds c.mu.
+// in flight and no create of the base has been processing for
+// documentCountsSettle, or the oldest waiter has waited
+// documentCountsMaxWait; otherwise it starts the clocks of those. The
+// caller holds c.mu.
 func (c *documentCounts) maybeListLocked(b *baseCounts) {
-	if b.listing || len(b.waiting) == 0 || (b.processing > 0 && !b.waited) {
+	if b.listing || len(b.waiting) == 0 {
+		return
+	}
+	if !b.quiet && !b.waited {
+		if b.processing == 0 && b.settle == nil {
+			b.settle = c.after(b, documentCountsSettle, func() { b.quiet = b.processing == 0 })
+		}
+		if b.wait == nil {
+			b.wait = c.after(b, documentCountsMaxWait, func() { b.waited = true })
+		}
 		return
 	}
 	waiting, list := b.waiting, b.list
-	b.waiting, b.listing, b.waited = nil, true, false
-	if b.timer != nil {
-		b.timer.Stop()
-		b.timer = nil
-	}
+	b.waiting, b.listing, b.quiet, b.waited = nil, true, false, false
+	stopTimer(&b.settle)
+	stopTimer(&b.wait)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), defaultReadTimeout)
 		docs, err := list(ctx)
@@ -149,27 +168,35 @@ func (c *documentCounts) maybeListLocked(b *baseCounts) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		b.listing = false
-		c.startWaitLocked(b) // for the creates processed while this listing ran
-		c.maybeListLocked(b)
+		c.maybeListLocked(b) // for the creates processed while this listing ran
 	}()
 }
 
-// startWaitLocked starts the clock of b's oldest waiting create, unless it
-// runs already or a listing in flight will start it when it ends. The
-// caller holds c.mu.
-func (c *documentCounts) startWaitLocked(b *baseCounts) {
-	if b.timer != nil || b.listing || len(b.waiting) == 0 {
-		return
-	}
-	b.waited = false
+// after runs fire, then maybeListLocked, under c.mu after d, unless the
+// timer was stopped (stopTimer) meanwhile.
+func (c *documentCounts) after(b *baseCounts, d time.Duration, fire func()) *time.Timer {
 	var timer *time.Timer
-	timer = time.AfterFunc(documentCountsMaxWait, func() {
+	timer = time.AfterFunc(d, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if b.timer == timer { // not stopped by a listing meanwhile
-			b.waited = true
-			c.maybeListLocked(b)
+		if b.settle != timer && b.wait != timer {
+			return // stopped: a listing started, or a create, meanwhile
 		}
+		if b.settle == timer {
+			b.settle = nil
+		} else {
+			b.wait = nil
+		}
+		fire()
+		c.maybeListLocked(b)
 	})
-	b.timer = timer
+	return timer
+}
+
+// stopTimer stops a timer of after and forgets it.
+func stopTimer(timer **time.Timer) {
+	if *timer != nil {
+		(*timer).Stop()
+		*timer = nil
+	}
 }
