@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -30,13 +31,16 @@ import (
 type documentCounts struct {
 	mu    sync.Mutex
 	bases map[string]*baseCounts
+	// settle and maxWait replace documentCountsSettle and
+	// documentCountsMaxWait when set (tests).
+	settle, maxWait time.Duration
 }
 
 // documentCountsSettle is how long a base must have no create processing
 // before the listing starts: Terraform starts the next create as soon as a
 // slot is free, and it joins the batch. documentCountsMaxWait bounds how
 // long a processed document waits for the others of its base.
-var (
+const (
 	documentCountsSettle  = 100 * time.Millisecond
 	documentCountsMaxWait = 10 * time.Second
 )
@@ -143,10 +147,10 @@ func (c *documentCounts) maybeListLocked(b *baseCounts) {
 	}
 	if !b.quiet && !b.waited {
 		if b.processing == 0 && b.settle == nil {
-			b.settle = c.after(b, documentCountsSettle, func() { b.quiet = b.processing == 0 })
+			b.settle = c.after(b, cmp.Or(c.settle, documentCountsSettle), func() { b.quiet = b.processing == 0 })
 		}
 		if b.wait == nil {
-			b.wait = c.after(b, documentCountsMaxWait, func() { b.waited = true })
+			b.wait = c.after(b, cmp.Or(c.maxWait, documentCountsMaxWait), func() { b.waited = true })
 		}
 		return
 	}
