@@ -218,7 +218,8 @@ func (s *Server) handleList(q url.Values) reply {
 			cfg, updated = b.published, b.publishedUpdate
 		case statusPublishedDraft:
 			edited := b.published != nil && b.connectors[lq.connectorID] && b.draftRev != b.publishedRev
-			if !edited && !(s.draftOff && b.unpublishedFrom[lq.connectorID]) {
+			unpublished := s.draftOff && b.unpublishedFrom[lq.connectorID]
+			if listed := edited || unpublished; !listed {
 				continue
 			}
 		case statusUnpublishedDraft:

@@ -323,12 +323,12 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	// 4015 answers for the API channel: it says nothing of a bot published
 	// to other channels only (when the API reads it that way: the mock's
 	// PublishedReadNeedsAPIChannel). The state then stays as it is.
-	if isCode(err, coze.CodeNotPublishedToAPI) && !slices.Contains(stringElements(state.ConnectorIDs), coze.ConnectorAPI) {
+	if notPublishedToAPI(err) && !slices.Contains(stringElements(state.ConnectorIDs), coze.ConnectorAPI) {
 		return
 	}
 	// Dropping is safe on an ambiguous 4006/4200: the next apply only
 	// publishes, which creates nothing and fails alike while the bot is unreadable.
-	if coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI) {
+	if coze.IsNotFound(err) || notPublishedToAPI(err) {
 		addRemovedFromStateWarning(&resp.Diagnostics, "Published version of Coze bot", state.BotID.ValueString(), err,
 			"The next apply publishes the bot again.")
 		resp.State.RemoveResource(ctx)
@@ -451,7 +451,7 @@ func publishedToAPI(ctx context.Context, client *coze.Client, botID string) (boo
 	switch {
 	case err == nil:
 		return true, nil
-	case isCode(err, coze.CodeNotPublishedToAPI) || coze.IsNotFound(err):
+	case notPublishedToAPI(err) || coze.IsNotFound(err):
 		return false, nil
 	}
 	return false, err
@@ -477,12 +477,14 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // alreadyUnpublished is an unpublish error that means the goal is reached.
 func alreadyUnpublished(err error) bool {
-	return coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI)
+	return coze.IsNotFound(err) || notPublishedToAPI(err)
 }
 
-func isCode(err error, code int64) bool {
+// notPublishedToAPI is the published read's 4015: the bot is not published
+// to the API channel.
+func notPublishedToAPI(err error) bool {
 	apiErr, ok := coze.AsAPIError(err)
-	return ok && apiErr.Code == code
+	return ok && apiErr.Code == coze.CodeNotPublishedToAPI
 }
 
 func stringElements(list types.List) []string {

@@ -35,7 +35,7 @@ func (e *testEnv) publishedReads() int {
 	return n
 }
 
-func (e *testEnv) unpublishOutOfBand(t *testing.T, botID, connector string) {
+func (e *testEnv) unpublishOutOfBand(t *testing.T, connector string) {
 	t.Helper()
 	if err := e.apiClientFor(t).UnpublishBot(context.Background(), botID, connector, "out of band"); err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func TestAccBotPublish_unpublishedOutOfBandWithSpaceID(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: published("1024", "999")},
 			{
-				PreConfig: func() { env.unpublishOutOfBand(t, botID, "999") },
+				PreConfig: func() { env.unpublishOutOfBand(t, "999") },
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("coze_bot_publish.p", plancheck.ResourceActionUpdate),
@@ -163,8 +163,8 @@ func TestAccBotPublish_unpublishedOutOfBandWithSpaceID(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					env.unpublishOutOfBand(t, botID, "999")
-					env.unpublishOutOfBand(t, botID, "1024")
+					env.unpublishOutOfBand(t, "999")
+					env.unpublishOutOfBand(t, "1024")
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -409,7 +409,7 @@ func TestAccBotPublish_unpublishedOutOfBandUnderEveryReadingOfPublishedDraft(t *
 					{
 						PreConfig: func() {
 							env.mock.EditDraft(botID, func(draft map[string]any) { draft["name"] = "edited in the Coze UI" })
-							env.unpublishOutOfBand(t, botID, "1024")
+							env.unpublishOutOfBand(t, "1024")
 						},
 						Config: cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
