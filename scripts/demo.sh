@@ -2,8 +2,9 @@
 # make demo: build the provider and the mock Coze API, and apply the lifecycle
 # example against the mock through a dev_overrides CLI config: upload an icon,
 # create a bot, configure it, publish it, read it back through the data
-# source; then prove that a second plan is empty. Needs no Coze account and
-# no network.
+# source; then prove that a second plan is empty. Then the knowledge and the
+# environments scenarios (scripts/demo-knowledge.sh, demo-environments.sh).
+# Needs no Coze account and no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,9 @@ go build -o "$DEMO/plugins/terraform-provider-coze" .
 go build -o "$DEMO/bin/coze-mock" ./cmd/coze-mock
 
 echo "==> Starting the mock Coze API on loopback"
-"$DEMO/bin/coze-mock" -listen 127.0.0.1:0 -url-file "$DEMO/mock-url" -token "$TOKEN" -bots "$BOT_ID" 2>"$DEMO/mock.log" &
+# -users and -workflows: the people and the workflows of examples/scenarios/environments.
+"$DEMO/bin/coze-mock" -listen 127.0.0.1:0 -url-file "$DEMO/mock-url" -token "$TOKEN" -bots "$BOT_ID" \
+  -users 4026880821030,2601914670001 -workflows order_lookup,refund_request 2>"$DEMO/mock.log" &
 MOCK_PID=$!
 trap 'kill $MOCK_PID 2>/dev/null || true; wait $MOCK_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -72,4 +75,5 @@ fi
 echo "==> Requests the mock received (apply, then the second plan's refresh)"
 grep -E 'POST|GET' "$DEMO/mock.log" || true
 DEMO=$DEMO TERRAFORM=$TERRAFORM bash "$DEMO/../scripts/demo-knowledge.sh"
-echo "==> Demo OK: icon uploaded, bot created, configured, published and read back; the second plan is empty."
+DEMO=$DEMO TERRAFORM=$TERRAFORM bash "$DEMO/../scripts/demo-environments.sh"
+echo "==> Demo OK: icon uploaded, bot created, configured, published and read back; the second plan is empty; the knowledge and environments scenarios applied, changed and destroyed."

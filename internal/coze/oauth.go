@@ -278,6 +278,15 @@ type jwtTokenSource struct {
 	now   func() time.Time
 }
 
+// AuthenticatesAsServiceApp reports whether the client calls the API as a
+// service app (OAuth JWT) rather than with a personal access token. Coze's
+// docs do not say whose workspaces such a token lists, so callers that
+// trust the workspace list to show what the token created must not then.
+func (c *Client) AuthenticatesAsServiceApp() bool {
+	_, ok := c.tokens.(*jwtTokenSource)
+	return ok
+}
+
 func newJWTTokenSource(c *Client, app JWTApp, cfg Config) *jwtTokenSource {
 	if app.TokenDuration == 0 {
 		app.TokenDuration = DefaultTokenDuration

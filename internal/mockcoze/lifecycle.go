@@ -131,6 +131,10 @@ func (s *Server) handleUnpublish(botID string, body []byte) reply {
 	}
 	delete(b.connectors, connectorID)
 	delete(b.connectorCfg, connectorID)
+	if b.unpublishedFrom == nil {
+		b.unpublishedFrom = map[string]bool{}
+	}
+	b.unpublishedFrom[connectorID] = true
 	return ok(nil)
 }
 
@@ -186,7 +190,8 @@ type listItem struct {
 //   - published_online: bots published to connector_id, data of the published version
 //     (Options.PublishedStatusesApart: only those whose draft did not change since).
 //   - published_draft: bots published to connector_id whose draft changed since the last
-//     publish, draft data.
+//     publish, draft data (Options.PublishedDraftListsUnpublished: also those unpublished
+//     from connector_id since).
 //   - unpublished_draft: bots never published, draft data.
 //
 // Items are sorted by updated_at descending, then by id ascending (numerically); total
@@ -199,8 +204,9 @@ func (s *Server) handleList(q url.Values) reply {
 
 	s.mu.Lock()
 	var matched []listItem
+	hidden := s.ownedOnly && !s.listsEveryBotLocked(lq.workspaceID)
 	for id, b := range s.bots {
-		if b.space != lq.workspaceID {
+		if b.space != lq.workspaceID || hidden {
 			continue
 		}
 		cfg, updated := b.draft, b.updateTime
@@ -211,7 +217,9 @@ func (s *Server) handleList(q url.Values) reply {
 			}
 			cfg, updated = b.published, b.publishedUpdate
 		case statusPublishedDraft:
-			if b.published == nil || !b.connectors[lq.connectorID] || b.draftRev == b.publishedRev {
+			edited := b.published != nil && b.connectors[lq.connectorID] && b.draftRev != b.publishedRev
+			unpublished := s.draftOff && b.unpublishedFrom[lq.connectorID]
+			if listed := edited || unpublished; !listed {
 				continue
 			}
 		case statusUnpublishedDraft:

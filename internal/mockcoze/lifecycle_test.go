@@ -752,3 +752,59 @@ func TestPublishedStatusesApart(t *testing.T) {
 		})
 	}
 }
+
+// Whether a bot unpublished from a channel is listed under that channel's
+// published_draft: by default no; with PublishedDraftListsUnpublished yes
+// (the other reading of "published, but now a draft"), until it is
+// published there again. It is never in published_online.
+func TestPublishedDraftListsUnpublished(t *testing.T) {
+	for _, draftOff := range []bool{false, true} {
+		t.Run(fmt.Sprint("PublishedDraftListsUnpublished=", draftOff), func(t *testing.T) {
+			_, ts := newTS(t, Options{PublishedDraftListsUnpublished: draftOff}, testBot)
+			count := func(status, connector string) int {
+				r := list(t, ts, "workspace_id="+DefaultSpaceID+"&publish_status="+status+"&connector_id="+connector)
+				wantOK(t, r)
+				items, _ := r.data()["items"].([]any)
+				return len(items)
+			}
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["1024","999"]}`))
+			wantOK(t, unpublish(t, ts, testBot, `{"connector_id":"1024"}`))
+			wantDraft := map[bool]int{false: 0, true: 1}[draftOff]
+			if online, draft := count(statusPublishedOnline, "1024"), count(statusPublishedDraft, "1024"); online != 0 || draft != wantDraft {
+				t.Fatalf("unpublished from 1024: online %d (want 0), draft %d (want %d)", online, draft, wantDraft)
+			}
+			if online, draft := count(statusPublishedOnline, "999"), count(statusPublishedDraft, "999"); online != 1 || draft != 0 {
+				t.Fatalf("still published to 999: online %d, draft %d", online, draft)
+			}
+			wantOK(t, pubBody(t, ts, `{"bot_id":"7342866800001","connector_ids":["1024"]}`))
+			if online, draft := count(statusPublishedOnline, "1024"), count(statusPublishedDraft, "1024"); online != 1 || draft != 0 {
+				t.Fatalf("published again: online %d, draft %d", online, draft)
+			}
+		})
+	}
+}
+
+// With BotListOnlyOwnedWorkspaces, the bot list of a team workspace that the
+// token's user does not own, and that is no enterprise's, is empty; the
+// user's own and an enterprise's workspaces list every bot.
+func TestBotListOnlyOwnedWorkspaces(t *testing.T) {
+	for _, ownedOnly := range []bool{false, true} {
+		t.Run(fmt.Sprint("BotListOnlyOwnedWorkspaces=", ownedOnly), func(t *testing.T) {
+			s, ts := newTS(t, Options{BotListOnlyOwnedWorkspaces: ownedOnly})
+			theirs := s.AddWorkspace(WorkspaceSeed{Name: "theirs", OwnerUID: "4000000001"})
+			s.AddMember(theirs, OwnerUserID, "member")
+			enterprise := s.AddWorkspace(WorkspaceSeed{Name: "an enterprise's", OwnerUID: "4000000001", EnterpriseID: "volcano_1"})
+			mine := s.AddWorkspace(WorkspaceSeed{Name: "mine"})
+			for i, space := range []string{theirs, enterprise, mine, DefaultSpaceID} {
+				s.AddBotInSpace(fmt.Sprint(7342866800100+i), space)
+			}
+			for space, hidden := range map[string]bool{theirs: ownedOnly, enterprise: false, mine: false, DefaultSpaceID: false} {
+				r := list(t, ts, "workspace_id="+space+"&publish_status=all")
+				wantOK(t, r)
+				if items, _ := r.data()["items"].([]any); (len(items) == 0) != hidden {
+					t.Errorf("workspace %s lists %d bots, want hidden=%v", space, len(items), hidden)
+				}
+			}
+		})
+	}
+}

@@ -155,6 +155,14 @@ type Options struct {
 	// version" and published_draft as "published, but now a draft", and does not say whether
 	// they overlap; by default published_online lists every bot published to the connector.
 	PublishedStatusesApart bool
+	// PublishedDraftListsUnpublished makes GET /v1/bots?publish_status=published_draft also
+	// list the bots that were published to the connector and unpublished from it since: the
+	// other reading of "published, but now a draft". Such a bot is in no published_online list.
+	PublishedDraftListsUnpublished bool
+	// BotListOnlyOwnedWorkspaces makes GET /v1/bots list no bot of a team workspace that the
+	// token's user does not own and that belongs to no enterprise, as the list's doc says of
+	// Coze's personal edition. By default every bot of the workspace is listed.
+	BotListOnlyOwnedWorkspaces bool
 	// EchoAuthorization makes every JSON answer carry the request's Authorization header
 	// (token included) in detail.request_authorization, like a debugging gateway: a test
 	// of the client's log masking. Never set it outside tests.
@@ -235,6 +243,8 @@ type Server struct {
 	echoAuth  bool
 	readAPI   bool // Options.PublishedReadNeedsAPIChannel
 	apart     bool // Options.PublishedStatusesApart
+	draftOff  bool // Options.PublishedDraftListsUnpublished
+	ownedOnly bool // Options.BotListOnlyOwnedWorkspaces
 	refusePAT bool
 	oauth     *oauthState // nil without Options.OAuthApp
 	logf      func(format string, args ...any)
@@ -278,6 +288,9 @@ type bot struct {
 	// bot counts as unpublished. connectorCfg holds the connectors parameter of publish.
 	connectors   map[string]bool
 	connectorCfg map[string]map[string]string
+	// unpublishedFrom are the channels the bot was unpublished from and not published to
+	// since (Options.PublishedDraftListsUnpublished).
+	unpublishedFrom map[string]bool
 
 	// draftRev counts the changes of the draft; publishedRev is draftRev at the last
 	// publish, so the draft has unpublished changes when they differ.
@@ -312,6 +325,8 @@ func New(opts Options) *Server {
 		echoAuth:   opts.EchoAuthorization,
 		readAPI:    opts.PublishedReadNeedsAPIChannel,
 		apart:      opts.PublishedStatusesApart,
+		draftOff:   opts.PublishedDraftListsUnpublished,
+		ownedOnly:  opts.BotListOnlyOwnedWorkspaces,
 		refusePAT:  opts.RefusePersonalTokens,
 		oauth:      newOAuthState(opts.OAuthApp),
 
@@ -887,6 +902,7 @@ func (s *Server) handlePublish(body []byte) reply {
 	// it in connectors, or none. Channels not in the call keep theirs.
 	for _, id := range req.connectorIDs {
 		b.connectors[id] = true
+		delete(b.unpublishedFrom, id)
 		if cfg, given := req.connectors[id]; given {
 			b.connectorCfg[id] = cfg
 		} else {

@@ -766,3 +766,11 @@ func (s *Server) handleListWorkflows(q url.Values) reply {
 	hasMore := pageNum <= len(matched) && pageNum*pageSize < len(matched) // the first test keeps the product from overflowing
 	return ok(map[string]any{"items": items, "has_more": hasMore})
 }
+
+// listsEveryBotLocked reports whether GET /v1/bots shows the token's user every bot of the
+// workspace under Options.BotListOnlyOwnedWorkspaces: a workspace the mock does not know,
+// the user's own, or an enterprise's. The caller holds s.mu.
+func (s *Server) listsEveryBotLocked(workspaceID string) bool {
+	w := s.workspacesLocked().workspaces[workspaceID]
+	return w == nil || w.info.Type == "personal" || w.enterprise || w.info.OwnerUID == OwnerUserID
+}

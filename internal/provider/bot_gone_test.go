@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -388,5 +389,47 @@ func TestAccBot_notListedInAWorkspaceOfAnotherOwnerStaysInState(t *testing.T) {
 	})
 	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/create")); n != 1 {
 		t.Errorf("%d creates, want 1: the bot was created again", n)
+	}
+}
+
+// On Coze's personal edition a member of a workspace it does not own sees
+// none of its bots in the bot list: the import of such a bot is accepted,
+// with a warning, instead of refused (an owner's complete list that does not
+// show the bot still refuses it: TestAccBot_createUpdateImportDestroy).
+func TestAccBot_importByAMemberWhoDoesNotOwnTheWorkspace(t *testing.T) {
+	t.Parallel()
+	const team, bot = "7341000000000322", "7342866800077"
+	env := newTestEnv(t, mockcoze.Options{BotListOnlyOwnedWorkspaces: true})
+	env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: team, Name: "their team", OwnerUID: "4000000001"})
+	env.mock.AddMember(team, mockcoze.OwnerUserID, coze.RoleMember)
+	env.mock.AddBotInSpace(bot, team)
+	if listed, err := env.apiClientFor(t).ListAllBots(context.Background(), coze.ListBotsRequest{WorkspaceID: team, PublishStatus: "all"}, 10); err != nil || len(listed) != 0 {
+		t.Fatalf("the bot list of a workspace of another owner shows %v (%v), want none", listed, err)
+	}
+	cfg := env.config(fmt.Sprintf(`
+resource "coze_bot" "b" {
+  space_id = %q
+  name     = "Bot 0077"
+}`, team))
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:        cfg,
+				ResourceName:  "coze_bot.b",
+				ImportState:   true,
+				ImportStateId: team + "/" + bot,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["bot_id"] != bot || states[0].Attributes["space_id"] != team ||
+						states[0].Attributes["name"] != "Bot 0077" {
+						return fmt.Errorf("imported %+v", states)
+					}
+					return nil
+				},
+			},
+		},
+	})
+	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/create")); n != 0 {
+		t.Errorf("%d creates, want none", n)
 	}
 }

@@ -265,6 +265,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 				continue
 			}
 			r.data.publishStates.published(plan.SpaceID.ValueString())
+			r.data.written.add("bot", plan.BotID.ValueString())
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
 				addAPIError(&resp.Diagnostics, client, "unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, err)
 				return
@@ -291,6 +292,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		return
 	}
 	r.data.publishStates.published(plan.SpaceID.ValueString())
+	r.data.written.add("bot", plan.BotID.ValueString()) // an uncertain create of this walk must not adopt it
 	published, err := client.PublishBot(ctx, &coze.PublishBotRequest{
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
@@ -321,12 +323,12 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	// 4015 answers for the API channel: it says nothing of a bot published
 	// to other channels only (when the API reads it that way: the mock's
 	// PublishedReadNeedsAPIChannel). The state then stays as it is.
-	if isCode(err, coze.CodeNotPublishedToAPI) && !slices.Contains(stringElements(state.ConnectorIDs), coze.ConnectorAPI) {
+	if notPublishedToAPI(err) && !slices.Contains(stringElements(state.ConnectorIDs), coze.ConnectorAPI) {
 		return
 	}
 	// Dropping is safe on an ambiguous 4006/4200: the next apply only
 	// publishes, which creates nothing and fails alike while the bot is unreadable.
-	if coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI) {
+	if coze.IsNotFound(err) || notPublishedToAPI(err) {
 		addRemovedFromStateWarning(&resp.Diagnostics, "Published version of Coze bot", state.BotID.ValueString(), err,
 			"The next apply publishes the bot again.")
 		resp.State.RemoveResource(ctx)
@@ -347,24 +349,9 @@ func (r *botPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 // set it: the list does not say it.
 func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Client, state *botPublishModel, resp *resource.ReadResponse) {
 	space, bot := state.SpaceID.ValueString(), state.BotID.ValueString()
-	var still []attr.Value
-	var dropped []string
-	for _, connector := range stringElements(state.ConnectorIDs) {
-		published, err := r.data.publishStates.publishedTo(ctx, client, space, connector)
-		if err == nil && !published[bot] {
-			// Published with draft changes since: listed under published_draft
-			// only, if the API keeps the two lists apart (publishedDraftTo).
-			published, err = r.data.publishStates.publishedDraftTo(ctx, client, space, connector)
-		}
-		if err != nil {
-			addPublishListError(&resp.Diagnostics, client, space, "read the publish state of Coze bot "+bot, err)
-			return
-		}
-		if published[bot] {
-			still = append(still, types.StringValue(connector))
-		} else {
-			dropped = append(dropped, connector)
-		}
+	still, dropped, ok := r.channelsStillPublished(ctx, client, workspaceBot{space, bot}, stringElements(state.ConnectorIDs), &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	if len(dropped) == 0 {
 		return // no drift: the state stays as it is
@@ -393,6 +380,83 @@ func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Clie
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
+// channelsStillPublished splits the channels of a bot into those its
+// workspace still lists it as published to and those it does not; ok is
+// false after an error, when the state must stay as it is.
+//
+// The list's doc defines published_online as "the published version" and
+// published_draft as "published, but now a draft". A bot missing from a
+// channel's published_online is looked up in published_draft, where a bot
+// whose draft was edited after its publish may be listed instead
+// (mockcoze.Options.PublishedStatusesApart). But "published, but now a
+// draft" may also mean a bot published once and unpublished since
+// (mockcoze.Options.PublishedDraftListsUnpublished), so being listed there
+// only proves nothing: for the API channel the bot's published version is
+// read (GET /v1/bots/{id}?is_published=true answers 4015 for a bot not
+// published to it), once per bot and refresh; for other channels, where
+// that read tells nothing, the channel is kept, with a warning.
+func (r *botPublishResource) channelsStillPublished(ctx context.Context, client *coze.Client, wb workspaceBot, connectors []string,
+	diags *diag.Diagnostics) (still []attr.Value, dropped []string, ok bool) {
+	var unconfirmed []string
+	for _, connector := range connectors {
+		online, err := r.data.publishStates.publishedTo(ctx, client, wb.workspace, connector)
+		isPublished := err == nil && online[wb.bot]
+		if err == nil && !isPublished {
+			var draft map[string]bool
+			draft, err = r.data.publishStates.publishedDraftTo(ctx, client, wb.workspace, connector)
+			switch {
+			case err != nil || !draft[wb.bot]:
+			case connector == coze.ConnectorAPI:
+				var readErr error
+				if isPublished, readErr = publishedToAPI(ctx, client, wb.bot); readErr != nil {
+					addAPIError(diags, client, "read the published version of Coze bot "+wb.bot, readErr,
+						"Workspace "+wb.workspace+" lists the bot under published_draft only, which does not tell whether it is "+
+							"still published; the state was left as it was.")
+					return nil, nil, false
+				}
+			default:
+				isPublished = true
+				unconfirmed = append(unconfirmed, connector)
+			}
+		}
+		if err != nil {
+			addPublishListError(diags, client, wb.workspace, "read the publish state of Coze bot "+wb.bot, err)
+			return nil, nil, false
+		}
+		if isPublished {
+			still = append(still, types.StringValue(connector))
+		} else {
+			dropped = append(dropped, connector)
+		}
+	}
+	if len(unconfirmed) > 0 {
+		diags.AddWarning(fmt.Sprintf("Cannot confirm that Coze bot %s is still published to %s", wb.bot, strings.Join(unconfirmed, ", ")),
+			fmt.Sprintf("Workspace %s lists the bot under publish_status published_draft for these channels, not under "+
+				"published_online. Coze's docs define published_draft as \"published, but now a draft\": a bot published whose "+
+				"draft was edited since, or one unpublished since. Only the API channel (1024) can be checked bot by bot, so the "+
+				"state keeps these channels as published. If the bot was unpublished from them in Coze, publish it again with "+
+				"terraform apply -replace=<address of this coze_bot_publish>.", wb.workspace))
+	}
+	return still, dropped, true
+}
+
+// publishedToAPI reads whether a bot is published to the API channel: its
+// published version reads (true), or answers 4015 "not published to the API
+// channel" or 4006/4200 (false, and the caller's workspace check tells a
+// deleted bot apart). Bots published to the API channel are also listed
+// under published_online unless their draft changed since, so this read is
+// made only for a bot listed under published_draft alone.
+func publishedToAPI(ctx context.Context, client *coze.Client, botID string) (bool, error) {
+	_, err := client.GetBot(ctx, botID, true)
+	switch {
+	case err == nil:
+		return true, nil
+	case notPublishedToAPI(err) || coze.IsNotFound(err):
+		return false, nil
+	}
+	return false, err
+}
+
 func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state botPublishModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -401,6 +465,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	r.data.publishStates.published(state.SpaceID.ValueString())
+	r.data.written.add("bot", state.BotID.ValueString())
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {
@@ -412,12 +477,14 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // alreadyUnpublished is an unpublish error that means the goal is reached.
 func alreadyUnpublished(err error) bool {
-	return coze.IsNotFound(err) || isCode(err, coze.CodeNotPublishedToAPI)
+	return coze.IsNotFound(err) || notPublishedToAPI(err)
 }
 
-func isCode(err error, code int64) bool {
+// notPublishedToAPI is the published read's 4015: the bot is not published
+// to the API channel.
+func notPublishedToAPI(err error) bool {
 	apiErr, ok := coze.AsAPIError(err)
-	return ok && apiErr.Code == code
+	return ok && apiErr.Code == coze.CodeNotPublishedToAPI
 }
 
 func stringElements(list types.List) []string {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -34,7 +35,7 @@ func (e *testEnv) publishedReads() int {
 	return n
 }
 
-func (e *testEnv) unpublishOutOfBand(t *testing.T, botID, connector string) {
+func (e *testEnv) unpublishOutOfBand(t *testing.T, connector string) {
 	t.Helper()
 	if err := e.apiClientFor(t).UnpublishBot(context.Background(), botID, connector, "out of band"); err != nil {
 		t.Fatal(err)
@@ -153,7 +154,7 @@ func TestAccBotPublish_unpublishedOutOfBandWithSpaceID(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: published("1024", "999")},
 			{
-				PreConfig: func() { env.unpublishOutOfBand(t, botID, "999") },
+				PreConfig: func() { env.unpublishOutOfBand(t, "999") },
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("coze_bot_publish.p", plancheck.ResourceActionUpdate),
@@ -162,8 +163,8 @@ func TestAccBotPublish_unpublishedOutOfBandWithSpaceID(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					env.unpublishOutOfBand(t, botID, "999")
-					env.unpublishOutOfBand(t, botID, "1024")
+					env.unpublishOutOfBand(t, "999")
+					env.unpublishOutOfBand(t, "1024")
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -369,6 +370,85 @@ func TestAccBotPublish_aDraftEditedAfterThePublishStaysPublished(t *testing.T) {
 			if n := draftListings(); n != want {
 				t.Errorf("%d listings of published_draft, want %d", n, want)
 			}
+			// Listed under published_draft alone, the bot's published read
+			// confirms the API channel.
+			if n, want := env.publishedReads(), map[bool]int{false: 0, true: 1}[apart]; n != want {
+				t.Errorf("%d reads of the published version, want %d", n, want)
+			}
 		})
 	}
+}
+
+// "Published, but now a draft" may also mean a bot published once and
+// unpublished since (mockcoze.Options.PublishedDraftListsUnpublished): a bot
+// listed under published_draft alone is then not known to be published. A
+// bot unpublished out of band from the API channel is found under every
+// reading of the two lists and of the published read (4015 off the API
+// channel, or only when published nowhere), and published again.
+func TestAccBotPublish_unpublishedOutOfBandUnderEveryReadingOfPublishedDraft(t *testing.T) {
+	t.Parallel()
+	for name, opts := range map[string]mockcoze.Options{
+		"lists overlap":                          {},
+		"lists apart":                            {PublishedStatusesApart: true},
+		"draft lists unpublished bots":           {PublishedDraftListsUnpublished: true},
+		"draft lists unpublished bots, apart":    {PublishedDraftListsUnpublished: true, PublishedStatusesApart: true},
+		"draft lists unpublished bots, API read": {PublishedDraftListsUnpublished: true, PublishedReadNeedsAPIChannel: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, opts, botID)
+			cfg := env.config(fmt.Sprintf(`resource "coze_bot_publish" "p" {
+  bot_id        = %q
+  space_id      = %q
+  connector_ids = ["1024"]
+}`, botID, mockcoze.DefaultSpaceID))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						PreConfig: func() {
+							env.mock.EditDraft(botID, func(draft map[string]any) { draft["name"] = "edited in the Coze UI" })
+							env.unpublishOutOfBand(t, "1024")
+						},
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("coze_bot_publish.p", plancheck.ResourceActionCreate),
+						}},
+						Check: func(*terraform.State) error {
+							if got := env.mock.PublishedConnectors(botID); !slices.Equal(got, []string{"1024"}) {
+								return fmt.Errorf("published to %v after the apply, want [1024]", got)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// For a channel other than the API's, no read tells whether a bot listed
+// under published_draft alone is still published: the channel is kept,
+// with a warning that says so.
+func TestChannelsStillPublishedKeepsWhatItCannotConfirmWithAWarning(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{PublishedDraftListsUnpublished: true})
+	mock.AddBot(botID)
+	client := mockClient(t, mock)
+	ctx := context.Background()
+	if _, err := client.PublishBot(ctx, &coze.PublishBotRequest{BotID: botID, ConnectorIDs: []string{"1024", "999"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.UnpublishBot(ctx, botID, "999", "out of band"); err != nil {
+		t.Fatal(err)
+	}
+	r := &botPublishResource{resourceBase: resourceBase{data: &providerData{publishStates: newPublishStates()}}}
+	var diags diag.Diagnostics
+	still, dropped, ok := r.channelsStillPublished(ctx, client, workspaceBot{mockcoze.DefaultSpaceID, botID}, []string{"1024", "999"}, &diags)
+	if !ok || len(still) != 2 || len(dropped) != 0 {
+		t.Fatalf("still %v, dropped %v, ok %v: want both channels kept", still, dropped, ok)
+	}
+	d := onlyDiag(t, diags, diag.SeverityWarning)
+	wantAll(t, d.Summary(), "Cannot confirm", botID, "999")
+	wantAll(t, d.Detail(), "published_draft", "unpublished since", "-replace")
 }

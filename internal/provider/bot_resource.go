@@ -139,7 +139,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	switch {
 	case coze.IsUncertainCreate(err):
 		// The bot may exist: never create it again (recoverBotCreate).
-		if botID = r.recoverBotCreate(ctx, client, spaceID, create.Name, started, err, &resp.Diagnostics); botID == "" {
+		if botID = r.recoverBotCreate(ctx, client, botCreateAttempt{request: create, started: started, err: err}, &resp.Diagnostics); botID == "" {
 			return
 		}
 		adopted = true
@@ -149,7 +149,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	default:
 		tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
 	}
-	r.data.created.add("bot", botID)
+	r.data.written.add("bot", botID)
 	r.data.publishStates.botCreated(spaceID, botID) // a coze_bot_publish of this walk may check its space_id
 
 	resp.State.Raw = req.Plan.Raw.Copy()

@@ -299,7 +299,11 @@ func (r *botSettingsResource) gone(ctx context.Context, client *coze.Client, pri
 // that the workspace given as space_id holds the bot: the read API does not
 // say a bot's workspace, and a wrong space_id would later make the gone
 // check read the wrong workspace's list. It costs one listing of the
-// workspace per import.
+// workspace per import. Only a list known to show this token every bot of
+// the workspace can refuse the import: on Coze's personal edition a bot of
+// a workspace the token's user does not own is never in the list, so there
+// the import is accepted with a warning (the gone check never drops such a
+// bot either).
 func checkImportedWorkspace(ctx context.Context, client *coze.Client, imported botAttrs) diag.Diagnostics {
 	var diags diag.Diagnostics
 	botID, spaceID := imported.BotID().ValueString(), imported.SpaceID().ValueString()
@@ -318,22 +322,24 @@ func checkImportedWorkspace(ctx context.Context, client *coze.Client, imported b
 		return diags
 	}
 	coverage, err := client.BotListCoverage(ctx, spaceID)
-	switch {
-	case err == nil && coverage.Complete:
+	if err == nil && coverage.Complete {
 		diags.AddError(summary, fmt.Sprintf("The bot list of workspace %s does not show bot %s, and that list shows every bot "+
 			"of the workspace to this token (%s): the bot is in another workspace. Import it with the id of the workspace that "+
 			"holds it (the number after /space/ in the bot's URL in Coze): terraform import <address> <space_id>/%s. Nothing "+
 			"was imported.", spaceID, botID, coverage.Why, botID))
-	default:
-		why := coverage.Why
-		if err != nil {
-			why = "the token's workspace list, which tells whether that list shows every bot of the workspace, could not be read (" +
-				err.Error() + ")"
-		}
-		diags.AddError(summary, fmt.Sprintf("The bot list of workspace %s does not show bot %s, so the provider cannot check that "+
-			"the workspace holds it; %s. Check space_id (the number after /space/ in the bot's URL in Coze), or manage the "+
-			"bot's settings with coze_bot_config, which needs no workspace. Nothing was imported.", spaceID, botID, why))
+		return diags
 	}
+	why := coverage.Why
+	if err != nil {
+		why = "the token's workspace list, which tells whether that list shows every bot of the workspace, could not be read (" +
+			err.Error() + ")"
+	}
+	diags.AddWarning(fmt.Sprintf("Imported Coze bot %s without checking workspace %s", botID, spaceID),
+		fmt.Sprintf("The bot list of workspace %s does not show bot %s, but that list may not show every bot of the workspace to "+
+			"this token: %s. The bot was imported with space_id %s as given. Check that it is the workspace that holds the bot "+
+			"(the number after /space/ in the bot's URL in Coze): correcting space_id later would replace the resource and create "+
+			"a new bot, so if it is wrong, run terraform state rm on it and import it again with the right workspace id.",
+			spaceID, botID, why, spaceID))
 	return diags
 }
 
@@ -394,6 +400,7 @@ func (r *botSettingsResource) sendUpdate(ctx context.Context, action string, pla
 		return diags
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
+	r.data.written.add("bot", body.BotID) // before the write: an uncertain create of this walk must not adopt it
 	if err := client.UpdateBot(ctx, body); err != nil {
 		// Not attached to an attribute: the API's errors name no attribute
 		// of the resource, and bot_id is rarely the one at fault.

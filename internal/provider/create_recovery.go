@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,22 +20,26 @@ import (
 // coze.UncertainCreateError. The object may then exist, and Coze has no API
 // to delete a bot or a workspace, so the provider neither creates it again
 // nor forgets it: it looks the object up by name in its list and adopts it
-// into the state only when exactly one object of that name can be told
-// apart as made by this create. Otherwise the apply fails with an error that
-// lists the candidates and the import command, and keeps nothing in the
-// state. The lists are read only on this rare path (bots), or once per
-// create (workspaces: their list has no time field, so the create is told
-// apart from what the list showed before it).
+// into the state only when that list is known to show this token every
+// object it could be, and exactly one object of that name can be told apart
+// as made by this create. Otherwise the apply fails with an error that lists
+// the candidates and the import command, and keeps nothing in the state;
+// when the list may not show the object at all, the error says so and how
+// to find it in Coze, and never suggests applying again, which would create
+// a second one. The lists are read only on this rare path (bots), or once
+// per create (workspaces: their list has no time field, so the create is
+// told apart from what the list showed before it).
 
-// createdIDs records the objects this provider created in one walk (it
-// hangs off providerData), so that an uncertain create never adopts another
-// resource's object of the same name. The zero value is ready to use.
-type createdIDs struct{ ids sync.Map }
+// writtenIDs records the objects this provider wrote in one walk (created,
+// updated, published or unpublished; it hangs off providerData), so that an
+// uncertain create never adopts an object that another resource of the run
+// created or touched within the create's window. The zero value is ready.
+type writtenIDs struct{ ids sync.Map }
 
-func (c *createdIDs) add(kind, id string) { c.ids.Store(kind+"/"+id, true) }
+func (w *writtenIDs) add(kind, id string) { w.ids.Store(kind+"/"+id, true) }
 
-func (c *createdIDs) has(kind, id string) bool {
-	_, ok := c.ids.Load(kind + "/" + id)
+func (w *writtenIDs) has(kind, id string) bool {
+	_, ok := w.ids.Load(kind + "/" + id)
 	return ok
 }
 
@@ -45,15 +50,30 @@ type createCandidate struct {
 	detail string // what tells it apart, or not: "updated at 2026-..."
 }
 
+// uncertainCreation is what uncertainCreate reports on.
+type uncertainCreation struct {
+	what, resourceType, name, where string
+	err                             error // the create's
+	candidates                      []createCandidate
+	listErr                         error // looking for the candidates failed
+	// unchecked, when set, says why the list may not show the object even
+	// if it exists: nothing is adopted, and the error says how to look.
+	unchecked      string
+	lookIn         string // how to find the object in Coze
+	newMeans       string
+	noSecondCreate string
+	importID       func(id string) string
+}
+
 // uncertainCreate says what an uncertain create left: the one new candidate
 // to adopt (with a warning), or "" and an error that lists the candidates.
-// what names the object ("Coze bot"), where its list ("workspace 7341"),
-// importID the import id of a candidate (for the import command).
 func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCreation) string {
-	shown := u.err // without its own sentence of what it means, which the texts below say
+	// Without the error's own sentence of what it means and the generic hint,
+	// which the texts below say.
+	shown := answerLost{u.err}
 	var uncertain *coze.UncertainCreateError
 	if errors.As(u.err, &uncertain) {
-		shown = uncertain.Err
+		shown = answerLost{uncertain.Err}
 	}
 	var fresh []createCandidate
 	for _, c := range u.candidates {
@@ -61,7 +81,8 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 			fresh = append(fresh, c)
 		}
 	}
-	if len(fresh) == 1 {
+	checked := u.listErr == nil && u.unchecked == ""
+	if checked && len(fresh) == 1 {
 		diags.AddWarning(fmt.Sprintf("Adopted %s %s after an uncertain create", u.what, fresh[0].id),
 			fmt.Sprintf("The create of %s %q in %s failed in a way that may have created it all the same (%v). It was not sent "+
 				"again: %s. %s %s, named %q, %s, so it was taken as the one this create made and is now in the state.",
@@ -75,58 +96,88 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	}
 	found := fmt.Sprintf("%s lists no %s named %q.", u.where, u.what, u.name)
 	if len(u.candidates) > 0 {
-		found = fmt.Sprintf("%s lists %d %s(s) named %q, and %d of them can be told apart as made by this create (%s), so "+
-			"none was adopted:%s", u.where, len(u.candidates), u.what, u.name, len(fresh), u.newMeans, list.String())
+		adopted := "so none was adopted"
+		if !checked {
+			adopted = "but none was adopted, since that list may not show every " + u.what + " of the name"
+		}
+		found = fmt.Sprintf("%s lists %d %s(s) named %q, and %d of them can be told apart as made by this create (%s), %s:%s",
+			u.where, len(u.candidates), u.what, u.name, len(fresh), u.newMeans, adopted, list.String())
 	}
-	if u.listErr != nil {
-		found = fmt.Sprintf("Looking for it in %s failed as well: %v.", u.where, u.listErr)
+	next := fmt.Sprintf("If one of these is the %s this create made, import it with the command shown; if none is, apply again.", u.what)
+	if len(u.candidates) == 0 {
+		next = "That list shows every " + u.what + " this create could have made, so none was: apply again."
 	}
+	if !checked {
+		why := u.unchecked
+		if u.listErr != nil {
+			found, why = "", fmt.Sprintf("looking for it in %s failed (%v)", u.where, u.listErr)
+		}
+		next = fmt.Sprintf("So the %s may exist, and the provider cannot check whether it does: %s. Before the next apply, "+
+			"which would create a second %s, look for it in Coze: %s. If it is there, import it: terraform import <address "+
+			"of this %s> %s.", u.what, why, u.what, u.lookIn, u.resourceType, u.importID("<id>"))
+	}
+	parts := []string{fmt.Sprintf("The request may have reached Coze and created the %s all the same, so it was not sent "+
+		"again: %s.", u.what, u.noSecondCreate), found, "Nothing was kept in the Terraform state.", next}
 	addAPIError(diags, client, fmt.Sprintf("create %s %q in %s", u.what, u.name, u.where), shown,
-		fmt.Sprintf("The request may have reached Coze and created the %s all the same, so it was not sent again: %s. %s "+
-			"Nothing was kept in the Terraform state. If one of these is the %s this create made, import it with the command "+
-			"shown; if none is, apply again.", u.what, u.noSecondCreate, found, u.what))
+		strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " "))
 	return ""
 }
 
-// uncertainCreation is what uncertainCreate reports on.
-type uncertainCreation struct {
-	what, resourceType, name, where string
-	err                             error // the create's
-	candidates                      []createCandidate
-	listErr                         error // looking for the candidates failed
-	newMeans                        string
-	noSecondCreate                  string
-	importID                        func(id string) string
+// botCreateAttempt is a create of coze_bot whose answer was uncertain.
+type botCreateAttempt struct {
+	request *coze.CreateBotRequest
+	started time.Time
+	err     error
 }
 
 // recoverBotCreate looks for the bot that an uncertain create of coze_bot
 // may have made, in its workspace's list of all bots: a bot of the name
-// whose updated_at (the list's only time field, set at creation) is not
-// before the create started, and which no other coze_bot of this walk
-// created. It returns its id, or "" with an error in diags.
-func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client, spaceID, name string, started time.Time,
-	createErr error, diags *diag.Diagnostics) string {
+// that looks new (updated_at, the list's only time field, not before the
+// create started; unpublished; the description sent, if one was) and that
+// no resource of this walk wrote. Only a list known to show this token
+// every bot of the workspace (Client.BotListCoverage) can tell. It returns
+// the bot's id, or "" with an error in diags.
+func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client, attempt botCreateAttempt, diags *diag.Diagnostics) string {
+	spaceID, name, description := attempt.request.SpaceID, attempt.request.Name, attempt.request.Description
+	newMeans := "updated at or after " + attempt.started.UTC().Format(time.RFC3339) + ", when the create started, unpublished"
+	if description != nil {
+		newMeans += ", with the description sent"
+	}
 	u := uncertainCreation{
-		what: "Coze bot", resourceType: "coze_bot", name: name, where: "workspace " + spaceID, err: createErr,
-		newMeans:       fmt.Sprintf("updated at or after %s, when the create started, and made by no other resource", started.UTC().Format(time.RFC3339)),
+		what: "Coze bot", resourceType: "coze_bot", name: name, where: "workspace " + spaceID, err: attempt.err,
+		newMeans:       newMeans + ", and written by no other resource of this run",
 		noSecondCreate: "Coze has no API to delete a bot, and a second create would leave a second bot for good",
-		importID:       func(id string) string { return spaceID + "/" + id },
+		lookIn: fmt.Sprintf("open workspace %s in the Coze console (the number after /space/ in its address) and look for a bot "+
+			"named %q; its id is the number after /bot/ in the bot's address", spaceID, name),
+		importID: func(id string) string { return spaceID + "/" + id },
 	}
 	bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
 	if err != nil {
 		u.listErr = err
 		return uncertainCreate(diags, client, u)
 	}
-	since := started.Truncate(time.Second).Unix() // updated_at counts whole seconds
+	switch coverage, err := client.BotListCoverage(ctx, spaceID); {
+	case err != nil:
+		u.unchecked = fmt.Sprintf("the token's workspace list, which tells whether the bot list of workspace %s shows every bot "+
+			"to this token, could not be read (%v)", spaceID, err)
+	case !coverage.Complete:
+		u.unchecked = coverage.Why
+	}
+	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
 	for _, b := range bots {
 		if b.Name != name {
 			continue
 		}
 		c := createCandidate{id: b.ID, detail: "updated at " + time.Unix(b.UpdatedAt, 0).UTC().Format(time.RFC3339)}
 		switch {
-		case r.data.created.has("bot", b.ID):
-			c.detail += ", created by another resource of this run"
-		case b.UpdatedAt >= since:
+		case r.data.written.has("bot", b.ID):
+			c.detail += ", written by another resource of this run"
+		case b.UpdatedAt < since:
+		case b.IsPublished || b.PublishedAt != 0:
+			c.detail += ", published: a new bot is an unpublished draft"
+		case description != nil && b.Description != *description:
+			c.detail += ", with another description than the create sent"
+		default:
 			c.isNew = true
 		}
 		u.candidates = append(u.candidates, c)
@@ -139,18 +190,21 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 // field, so a workspace that an uncertain create made is told apart from
 // the ones the list showed before the create: the create reads that list
 // first, through the walk's shared listing (one listing per create, as the
-// provider forgets it after each create).
-func createWorkspace(ctx context.Context, client *coze.Client, data *providerData, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+// provider forgets it after each create). The list is the one that shows
+// the new workspace: the owner's (user_id and coze_account_id) when the
+// workspace is created for an owner_uid, otherwise the token's.
+func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Client, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+	list, listName, where, unchecked := workspaceCreateList(client, req)
 	listAll := func(ctx context.Context, add func(string, coze.Workspace)) error {
-		return client.EachWorkspace(ctx, coze.ListWorkspacesRequest{}, func(w coze.Workspace) bool {
+		return client.EachWorkspace(ctx, list, func(w coze.Workspace) bool {
 			add(w.ID, w)
 			return true
 		})
 	}
-	before, beforeErr := data.workspaces.get(ctx, "", "", listAll)
+	before, beforeErr := r.data.workspaces.get(ctx, "", listName, listAll)
 	id, err := client.CreateWorkspace(ctx, req)
 	if err == nil {
-		data.created.add("workspace", id)
+		r.data.written.add("workspace", id)
 		return id
 	}
 	operation := fmt.Sprintf("create Coze workspace %q", req.Name)
@@ -159,10 +213,12 @@ func createWorkspace(ctx context.Context, client *coze.Client, data *providerDat
 		return ""
 	}
 	u := uncertainCreation{
-		what: "Coze workspace", resourceType: "coze_workspace", name: req.Name, where: "the token's workspace list", err: err,
-		newMeans:       "not in the list read just before the create, and made by no other resource",
+		what: "Coze workspace", resourceType: "coze_workspace", name: req.Name, where: where, err: err, unchecked: unchecked,
+		newMeans:       "not in the list read just before the create, and written by no other resource of this run",
 		noSecondCreate: "Coze has no API to delete a workspace, and a second create would leave a second workspace for good",
-		importID:       func(id string) string { return id },
+		lookIn: fmt.Sprintf("in the Coze console, look for a workspace named %q among the workspaces of %s; its id is the number "+
+			"after /space/ in its address", req.Name, workspaceOwnerName(req)),
+		importID: func(id string) string { return id },
 	}
 	if beforeErr != nil {
 		u.newMeans = "none can be: the list could not be read before the create (" + beforeErr.Error() + ")"
@@ -174,8 +230,8 @@ func createWorkspace(ctx context.Context, client *coze.Client, data *providerDat
 		c := createCandidate{id: id, detail: "listed before the create"}
 		_, existed := before[id]
 		switch {
-		case data.created.has("workspace", id):
-			c.detail = "created by another resource of this run"
+		case r.data.written.has("workspace", id):
+			c.detail = "written by another resource of this run"
 		case beforeErr != nil:
 			c.detail = "the list before the create is unknown"
 		case !existed:
@@ -188,7 +244,43 @@ func createWorkspace(ctx context.Context, client *coze.Client, data *providerDat
 	}
 	adopted := uncertainCreate(diags, client, u)
 	if adopted != "" {
-		data.created.add("workspace", adopted)
+		r.data.written.add("workspace", adopted)
 	}
 	return adopted
+}
+
+// workspaceCreateList is the list that shows a workspace that req creates:
+// the owner's list (as Create's read-back and Read use) when req names an
+// owner and an organization, else the token's. unchecked says why that list
+// may not show the new workspace at all: created for an owner without an
+// organization, whose list the API does not read, or by a service app,
+// whose list Coze's docs do not describe ("the workspaces the current user
+// created or joined", list_workspace.md; a service app calls the API "as
+// the backend application", oauth_jwt.md). name is the listing's name in
+// the walk's shared listings, where describes it.
+func workspaceCreateList(client *coze.Client, req *coze.CreateWorkspaceRequest) (list coze.ListWorkspacesRequest, name, where, unchecked string) {
+	switch {
+	case req.OwnerUID != "" && req.CozeAccountID != "":
+		list = coze.ListWorkspacesRequest{UserID: req.OwnerUID, CozeAccountID: req.CozeAccountID}
+		return list, req.OwnerUID + "/" + req.CozeAccountID,
+			fmt.Sprintf("the workspace list of its owner %s in organization %s", req.OwnerUID, req.CozeAccountID), ""
+	case req.OwnerUID != "":
+		return list, "", "the token's workspace list", fmt.Sprintf("the workspace is created for user %s (owner_uid), whose "+
+			"workspace list the API reads only with coze_account_id, and the token's list shows only the workspaces its own "+
+			"user created or joined", req.OwnerUID)
+	case client.AuthenticatesAsServiceApp():
+		return list, "", "the token's workspace list", "the provider authenticates as a service app, and Coze's docs do not " +
+			"say whose workspaces a service app's token lists (GET /v1/workspaces lists the workspaces \"the current user\" " +
+			"created or joined), so a workspace the app creates may not be in that list; with owner_uid and coze_account_id " +
+			"set, the provider reads the owner's list instead"
+	}
+	return list, "", "the token's workspace list", ""
+}
+
+// workspaceOwnerName names whose workspaces req's workspace is among.
+func workspaceOwnerName(req *coze.CreateWorkspaceRequest) string {
+	if req.OwnerUID != "" {
+		return "user " + req.OwnerUID + " (owner_uid)"
+	}
+	return "the account that the token or service app acts for"
 }

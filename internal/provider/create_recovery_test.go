@@ -3,13 +3,19 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -169,5 +175,211 @@ func TestAccWorkspace_anUncertainCreateNeverAdoptsAWorkspaceListedBefore(t *test
 	})
 	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/workspaces")); n != 1 {
 		t.Errorf("the create was sent %d times, want once", n)
+	}
+}
+
+// On the personal edition the bot list of a workspace the token's user does
+// not own shows none of its bots: "not listed" there proves nothing. The
+// error says the bot may exist and how to find and import it, and never to
+// apply again, which would make a second bot.
+func TestAccBot_anUncertainCreateWhoseListCannotShowTheBotSaysSo(t *testing.T) {
+	t.Parallel()
+	const team = "7341000000000323"
+	env := newTestEnv(t, mockcoze.Options{BotListOnlyOwnedWorkspaces: true})
+	env.mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: team, Name: "their team", OwnerUID: "4000000001"})
+	env.mock.AddMember(team, mockcoze.OwnerUserID, coze.RoleAdmin)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			PreConfig: func() { env.mock.InjectFault(lostAnswer("/v1/bot/create")) },
+			Config:    env.config(strings.Replace(botInSpace, mockcoze.DefaultSpaceID, team, 1)),
+			ExpectError: regexp.MustCompile(`(?s)Cannot create Coze bot "only one" in workspace ` + team + `.*HTTP 502.*lists\s+no\s+Coze\s+bot.*` +
+				`Nothing\s+was\s+kept.*may\s+exist,\s+and\s+the\s+provider\s+cannot\s+check.*personal\s+edition.*role\s+in\s+workspace\s+` + team +
+				`\s+is\s+admin.*Before\s+the\s+next\s+apply.*look\s+for\s+it\s+in\s+Coze.*open\s+workspace\s+` + team +
+				`.*terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+` + team + `/<id>`),
+		}},
+	})
+	if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/create")); n != 1 {
+		t.Errorf("the create was sent %d times, want once", n)
+	}
+}
+
+// A workspace created for an owner (owner_uid and coze_account_id) is in
+// the owner's list, not the token's: the recovery reads the owner's list,
+// as Create's read-back and Read do, and adopts it.
+func TestAccWorkspace_anUncertainCreateForAnOwnerIsFoundInTheOwnersList(t *testing.T) {
+	t.Parallel()
+	const owner = "4026880821030"
+	env := newTestEnv(t, mockcoze.Options{})
+	env.mock.AddUser(owner, "lead")
+	cfg := env.config(workspaceHCL("Support (prod)", "the team's prod space",
+		`coze_account_id = "7490888144450001"
+  owner_uid       = "`+owner+`"`))
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				PreConfig: func() { env.mock.InjectFault(lostAnswer("/v1/workspaces")) },
+				Config:    cfg,
+				Check: func(s *terraform.State) error {
+					id := stateAttr(s, "coze_workspace.w", "id")
+					if info, found := env.mock.Workspace(id); !found || info.Name != "Support (prod)" || info.OwnerUID != owner {
+						return fmt.Errorf("workspace %q of the state in the mock: %+v, %v", id, info, found)
+					}
+					if n := env.mock.WorkspaceCount(); n != 2 {
+						return fmt.Errorf("%d workspaces, want 2", n)
+					}
+					return env.checkRequests(http.MethodPost, "/v1/workspaces", 1)(s)
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
+
+// Where the list the recovery reads may not show the new workspace (an
+// owner without an organization, a service app), nothing is adopted, and
+// the error says so without ever suggesting to apply again.
+func TestWorkspaceCreateListIsTrustedOnlyWhereItShowsTheNewWorkspace(t *testing.T) {
+	key, _ := testAppKeys(t)
+	pat, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn", Token: "pat_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn",
+		OAuthJWT: &coze.JWTApp{ClientID: testAppClientID, PublicKeyID: testAppKid, PrivateKey: key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name          string
+		client        *coze.Client
+		req           coze.CreateWorkspaceRequest
+		wantUser      string
+		wantUnchecked string
+	}{
+		{"personal token", pat, coze.CreateWorkspaceRequest{}, "", ""},
+		{"owner and organization", app, coze.CreateWorkspaceRequest{OwnerUID: "4026880821030", CozeAccountID: "7490888144450001"}, "4026880821030", ""},
+		{"owner without organization", pat, coze.CreateWorkspaceRequest{OwnerUID: "4026880821030"}, "", "owner_uid"},
+		{"service app", app, coze.CreateWorkspaceRequest{}, "", "service app"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			list, _, _, unchecked := workspaceCreateList(c.client, &c.req)
+			if list.UserID != c.wantUser || (unchecked == "") != (c.wantUnchecked == "") || !strings.Contains(unchecked, c.wantUnchecked) {
+				t.Errorf("list %+v, unchecked %q; want user %q, unchecked about %q", list, unchecked, c.wantUser, c.wantUnchecked)
+			}
+		})
+	}
+
+	// A gateway's 502 page, a 5000 and a lost connection: the generic hints of
+	// these failures say to apply again, which the error must not.
+	for _, lost := range []error{
+		&coze.APIError{Operation: "create workspace", HTTPStatus: 502, Code: -1, BodySnippet: "<html>502 Bad Gateway</html>"},
+		&coze.APIError{Operation: "create workspace", HTTPStatus: 200, Code: 5000, Msg: "internal error", LogID: "L"},
+		errors.New("create workspace: read tcp: connection reset by peer"),
+	} {
+		var diags diag.Diagnostics
+		adopted := uncertainCreate(&diags, pat, uncertainCreation{
+			what: "Coze workspace", resourceType: "coze_workspace", name: "w", where: "the token's workspace list",
+			err: &coze.UncertainCreateError{Operation: "create workspace", Err: lost}, unchecked: "the provider authenticates as a service app",
+			candidates: []createCandidate{{id: "7530000000000000001", isNew: true, detail: "not listed before the create"}},
+			lookIn:     "in the Coze console", importID: func(id string) string { return id },
+		})
+		if adopted != "" || !diags.HasError() {
+			t.Fatalf("adopted %q from a list that may not show the workspace: %v", adopted, diags)
+		}
+		detail := diags[0].Detail()
+		wantAll(t, detail, "may exist, and the provider cannot check", "service app", "7530000000000000001", "terraform import", "Before the next apply")
+		if strings.Contains(strings.ToLower(detail), "apply again") {
+			t.Errorf("the error suggests applying again, which could create a second workspace:\n%s", detail)
+		}
+	}
+}
+
+// A bot that existed before the create and was updated while it ran is not
+// the create's: not one written by this run (the coze_bot_config below),
+// not a published one, not one with another description. The one new bot
+// is adopted.
+func TestAccBot_anUncertainCreateNeverAdoptsABotThatExistedBefore(t *testing.T) {
+	t.Parallel()
+	const (
+		ours      = "7342866800101" // updated by a coze_bot_config of the same run
+		published = "7342866800102" // updated in the Coze UI, published
+		described = "7342866800103" // updated in the Coze UI, another description
+	)
+	mock := mockcoze.New(mockcoze.Options{Token: testToken})
+	for _, id := range []string{ours, published, described} {
+		mock.AddBot(id)
+		mock.EditDraft(id, func(d map[string]any) { d["name"], d["description"] = "Support", "answers questions" })
+	}
+	mock.EditDraft(described, func(d map[string]any) { d["description"] = "an older bot" })
+	srv := httptest.NewServer(mock)
+	t.Cleanup(srv.Close)
+	env := &testEnv{mock: mock, url: srv.URL}
+	if _, err := env.apiClientFor(t).PublishBot(context.Background(), &coze.PublishBotRequest{BotID: published, ConnectorIDs: []string{"1024"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The create waits until coze_bot_config's update of the other bot is
+	// served, so that the update falls within the create's window; the
+	// bots edited in the Coze UI are edited then too. Then the create is
+	// carried out and its answer lost.
+	createArrived, updated := make(chan struct{}), make(chan struct{})
+	var arrive, update sync.Once
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/bot/update":
+			wait(createArrived)
+			mock.ServeHTTP(w, r)
+			update.Do(func() { close(updated) })
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/bot/create":
+			arrive.Do(func() { close(createArrived) })
+			wait(updated)
+			mock.EditDraft(published, func(d map[string]any) { d["prompt_info"] = map[string]any{"prompt": "edited"} })
+			mock.EditDraft(described, func(d map[string]any) { d["prompt_info"] = map[string]any{"prompt": "edited"} })
+			mock.ServeHTTP(httptest.NewRecorder(), r)
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = io.WriteString(w, "<html>502 Bad Gateway</html>")
+		default:
+			mock.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(proxy.Close)
+	env.url = proxy.URL
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+resource "coze_bot_config" "ours" {
+  bot_id      = %q
+  name        = "Support"
+  description = "answers questions"
+  prompt_info = { prompt = "updated by this run" }
+}
+resource "coze_bot" "b" {
+  space_id    = %q
+  name        = "Support"
+  description = "answers questions"
+}`, ours, mockcoze.DefaultSpaceID)),
+			Check: func(s *terraform.State) error {
+				adopted := stateAttr(s, "coze_bot.b", "bot_id")
+				if slices.Contains([]string{ours, published, described}, adopted) {
+					return fmt.Errorf("adopted bot %s, which existed before the create", adopted)
+				}
+				if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "Support"); len(ids) != 4 || !slices.Contains(ids, adopted) {
+					return fmt.Errorf("bots named Support: %v; want the 3 old ones and the adopted %s", ids, adopted)
+				}
+				return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+			},
+		}},
+	})
+}
+
+// wait waits for ch to close, at most 10 seconds: a test that gets the
+// order wrong fails instead of hanging.
+func wait(ch chan struct{}) {
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
 	}
 }

@@ -17,12 +17,18 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	if exchange := (*coze.TokenExchangeError)(nil); errors.As(err, &exchange) {
 		return summary, describeTokenExchangeError(exchange, baseURL)
 	}
+	// The generic hints of a failed call say to apply again, which after a
+	// create that may have been carried out could make a second object.
+	uncertain, explained := coze.IsUncertainCreate(err), errors.As(err, new(answerLost))
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
 		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
 			return summary, fmt.Sprintf("%v\n\n%s", err, hint)
 		}
-		if coze.IsUncertainCreate(err) { // its text says what the hint would
+		if explained {
+			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost.", err, baseURL)
+		}
+		if uncertain { // its text says what the hint would
 			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost. Before applying again, look "+
 				"for the object in Coze (by its name); if it exists, import it into this resource (terraform import) instead "+
 				"of creating another.", err, baseURL)
@@ -52,14 +58,23 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 			"OAuth apps), check that the app is enabled and authorized; an enterprise's administrator may need to authorize " +
 			"it again. Then apply again."
 	}
-	if hint != "" {
+	if hint != "" && !uncertain && !explained {
 		b.WriteString("\n\n" + hint)
 	}
-	if coze.IsUncertainCreate(err) {
+	if uncertain && !explained {
 		b.WriteString("\n\n" + uncertainCreateHint)
 	}
 	return summary, b.String()
 }
+
+// answerLost is the error of a create whose answer was lost
+// (coze.UncertainCreateError's Err), for a caller that says itself what it
+// means and what to do (create_recovery.go): describeAPIError shows only
+// what the API answered, without a hint.
+type answerLost struct{ err error }
+
+func (e answerLost) Error() string { return e.err.Error() }
+func (e answerLost) Unwrap() error { return e.err }
 
 // uncertainCreateHint explains a coze.UncertainCreateError.
 const uncertainCreateHint = "The request may have reached Coze and created the object all the same, so it was not sent " +

@@ -63,9 +63,9 @@ var (
 	documentSourceAttrNames       = []string{"source", "content_base64", "web_url", "file_id"}
 )
 
-// countsAfterCreate says where char_count and slice_count come from.
-const countsAfterCreate = "after a create, the create answer's value, usually `0` since Coze processes the document " +
-	"afterwards; the refresh after it reads the real one from the document list"
+// countsFrom says where char_count and slice_count come from.
+const countsFrom = "read from the document list once Coze has processed the document, by the create (the creates of " +
+	"a knowledge base share their listings) and by each refresh"
 
 // NewKnowledgeDocumentResource is the coze_knowledge_document resource.
 func NewKnowledgeDocumentResource() resource.Resource {
@@ -218,8 +218,8 @@ func (r *knowledgeDocumentResource) Schema(ctx context.Context, _ resource.Schem
 			},
 			"status":      readOnlyInt64("Processing status: `0` processing, `1` done, `9` failed. Apply waits for `1`."),
 			"size":        readOnlyInt64("Size in bytes."),
-			"char_count":  readOnlyInt64("Number of characters Coze extracted, as of the last refresh (" + countsAfterCreate + ")."),
-			"slice_count": readOnlyInt64("Number of slices (chunks), as of the last refresh (" + countsAfterCreate + ")."),
+			"char_count":  readOnlyInt64("Number of characters Coze extracted (" + countsFrom + ")."),
+			"slice_count": readOnlyInt64("Number of slices (chunks) (" + countsFrom + ")."),
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Default `10m`: the upload and the processing. A document still processing then stays " +
 					"in the state, tainted: the next apply replaces it.",
@@ -581,6 +581,8 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 
 	kbID, name := plan.KnowledgeBaseID.ValueString(), plan.Name.ValueString()
 	defer r.data.documents.forget(kbID) // whatever happened, the base's listing may have changed
+	ticket := r.data.counts.creating(kbID)
+	defer ticket.done()
 	what := fmt.Sprintf("Coze knowledge document %q in knowledge base %s", name, kbID)
 	docs, err := client.CreateDocuments(ctx, body)
 	if err != nil {
@@ -624,7 +626,7 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	if progress.Failed() {
 		reason := cmp.Or(progress.StatusDescript, "Coze gave no reason (status_descript is empty)")
 		detail := fmt.Sprintf("Coze could not process %s (document %s, status %d): %s", what, id, progress.Status, reason)
-		if err := client.DeleteDocuments(ctx, []string{id}); err != nil && !coze.IsNotFound(err) {
+		if err := deleteDocument(ctx, client, kbID, id); err != nil {
 			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 			addAPIError(&resp.Diagnostics, client, "delete the failed document "+id, err, detail,
 				"Deleting the failed document failed too: it is kept in the state, tainted, and the next apply deletes it.")
@@ -635,15 +637,29 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 
-	// What create needs comes from the create answer and the last progress
-	// poll: the id, the status and the size. The character and slice counts
-	// that processing finds are only in the document list; reading it back
-	// here cost a listing per document (N²/200 list calls for N documents of
-	// a base), so they keep the create answer's values until the next
-	// refresh, which reads them from the listing its documents share.
+	// The id, the status and the size come from the create answer and the
+	// last progress poll; the character and slice counts that processing
+	// finds only from the document list, which the creates of a base read
+	// together once their documents are processed (documentCounts).
 	plan.Status = types.Int64Value(int64(progress.Status))
 	if progress.Size > 0 {
 		plan.Size = types.Int64Value(int64(progress.Size))
+	}
+	listed, err := ticket.read(ctx, id, func(ctx context.Context) (map[string]coze.Document, error) {
+		r.data.documents.forget(kbID) // a listing started after this document's processing
+		return r.data.documents.get(ctx, kbID, "", documentLister(client, kbID))
+	})
+	switch {
+	case err != nil || listed == nil || !(&coze.DocumentProgress{Status: listed.Status}).Succeeded():
+		why := fmt.Sprintf("The document list of knowledge base %s does not show it as processed.", kbID)
+		if err != nil {
+			_, why = describeAPIError("list the documents of knowledge base "+kbID, client.BaseURL(), err)
+		}
+		resp.Diagnostics.AddWarning("Created Coze knowledge document "+id+" without reading its counts",
+			why+"\n\nThe document is created and processed, and in the state. char_count and slice_count keep the create "+
+				"answer's values until the next refresh reads them: a configuration that refers to them changes then.")
+	default:
+		plan.CharCount, plan.SliceCount = types.Int64Value(int64(listed.CharCount)), types.Int64Value(int64(listed.SliceCount))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -658,7 +674,13 @@ func (m *knowledgeDocumentModel) setReadOnly(d *coze.Document) {
 // documents of a base cost one listing, not one each. It returns nil, nil
 // when the document is not listed.
 func (r *knowledgeDocumentResource) listedDocument(ctx context.Context, client *coze.Client, kbID, id string) (*coze.Document, error) {
-	return r.data.documents.find(ctx, kbID, id, func(ctx context.Context, add func(string, coze.Document)) error {
+	return r.data.documents.find(ctx, kbID, id, documentLister(client, kbID))
+}
+
+// documentLister lists a knowledge base's documents, every page, for the
+// walk's shared listing.
+func documentLister(client *coze.Client, kbID string) lister[coze.Document] {
+	return func(ctx context.Context, add func(string, coze.Document)) error {
 		for doc, err := range client.AllDocuments(ctx, kbID, documentListPageSize) {
 			if err != nil {
 				return err
@@ -666,7 +688,7 @@ func (r *knowledgeDocumentResource) listedDocument(ctx context.Context, client *
 			add(doc.ID.String(), *doc)
 		}
 		return nil
-	})
+	}
 }
 
 // Read finds the document in its knowledge base's listing.
@@ -769,17 +791,24 @@ func (r *knowledgeDocumentResource) Delete(ctx context.Context, req resource.Del
 
 	id, kbID := state.ID.ValueString(), state.KnowledgeBaseID.ValueString()
 	defer r.data.documents.forget(kbID)
-	err := client.DeleteDocuments(ctx, []string{id})
-	if coze.IsNotFound(err) {
-		// "Deleted already" or "no permission": only the base's listing tells.
-		if doc, listErr := client.FindDocument(ctx, kbID, id, documentListPageSize); listErr == nil && doc == nil {
-			return
-		}
-	}
-	if err != nil {
+	if err := deleteDocument(ctx, client, kbID, id); err != nil {
 		addAPIError(&resp.Diagnostics, client, "delete Coze knowledge document "+id, err,
 			"The document stays in the Terraform state: it may still be in the knowledge base, where bots keep finding it.")
 	}
+}
+
+// deleteDocument deletes a document. A delete answered 4006 or 4200 means
+// "deleted already" or "no permission" alike: it succeeds only when the
+// knowledge base's document list, read without error, no longer shows the
+// document; otherwise the delete's error is returned.
+func deleteDocument(ctx context.Context, client *coze.Client, kbID, id string) error {
+	err := client.DeleteDocuments(ctx, []string{id})
+	if coze.IsNotFound(err) {
+		if doc, listErr := client.FindDocument(ctx, kbID, id, documentListPageSize); listErr == nil && doc == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // ImportState takes "<knowledge_base_id>/<document_id>": documents are read

@@ -130,10 +130,11 @@ type providerData struct {
 	// built with providerData, once per Configure.
 	publishStates *publishStates                     // bot_publish_state.go
 	documents     listingCache[coze.Document]        // per knowledge base
+	counts        documentCounts                     // created documents' counts, per knowledge base (knowledge_document_counts.go)
 	goneBases     knowledgeBasesGone                 // knowledge_base_resource.go
 	members       listingCache[coze.WorkspaceMember] // per workspace
 	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
-	created       createdIDs                         // bots and workspaces created in this walk (create_recovery.go)
+	written       writtenIDs                         // bots and workspaces written in this walk (create_recovery.go)
 }
 
 // apiClient returns the client, or the configuration error that prevents one.

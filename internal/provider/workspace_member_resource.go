@@ -238,9 +238,13 @@ func (r *workspaceMemberResource) Read(ctx context.Context, req resource.ReadReq
 	workspaceID, userID := state.WorkspaceID.ValueString(), state.UserID.ValueString()
 	member, err := r.listedMember(ctx, client, workspaceID, userID)
 	if coze.IsNotFound(err) {
-		addRemovedFromStateWarning(&resp.Diagnostics, "Coze workspace member", state.ID.ValueString(), err,
-			"The workspace is gone or not visible to this token.")
-		resp.State.RemoveResource(ctx)
+		// 4006 and 4200 mean "no such workspace" and "no permission" alike: a
+		// membership dropped on them would be added again, or forgotten.
+		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("read member %s of Coze workspace %s", userID, workspaceID), err,
+			"Likely causes: the token's user was removed from the workspace or lost its admin role, the token lacks the "+
+				"readMember permission, it belongs to another account or site (check base_url), or the workspace was deleted. "+
+				"The membership stays in the Terraform state: only a member list that succeeds without the user shows that "+
+				"it is gone. If the workspace was really deleted, remove the membership from the state with `terraform state rm`.")
 		return
 	}
 	if err != nil {

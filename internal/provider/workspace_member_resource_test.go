@@ -438,3 +438,38 @@ func TestAccWorkspaceMember_validationFailsAtPlanTime(t *testing.T) {
 		{memberHCL(`"7530000000000000001"`, "alice", "admin"), `Attribute user_id must be a decimal id`},
 	})
 }
+
+// A member list answered 4006 or 4200 means "no such workspace" or "no
+// permission" alike: the refresh fails with the likely causes and keeps the
+// membership, which is neither added again nor forgotten. Only a list that
+// succeeds without the user drops it (TestAccWorkspaceMember_outOfBandChanges).
+func TestAccWorkspaceMember_ambiguousListKeepsTheState(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{4006, 4200} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			t.Parallel()
+			env := newMemberEnv(t)
+			ws := env.mock.AddWorkspace(mockcoze.WorkspaceSeed{Name: "w", EnterpriseID: "volcano_1"})
+			cfg := env.config(memberHCL(fmt.Sprintf("%q", ws), alice, "member"))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						PreConfig: func() {
+							env.mock.InjectFault(mockcoze.Fault{Method: "GET", Path: "/v1/workspaces/" + ws + "/members", Code: code, Msg: "no permission"})
+						},
+						Config:   cfg,
+						PlanOnly: true,
+						ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Cannot read member %s of Coze workspace %s.*%d.*Likely\s+causes.*`+
+							`stays\s+in\s+the\s+Terraform\s+state.*terraform\s+state\s+rm`, alice, ws, code)),
+					},
+					{Config: cfg, PlanOnly: true}, // kept: nothing to add again
+				},
+			})
+			if n := len(env.mock.RequestsTo("POST", "/v1/workspaces/"+ws+"/members")); n != 1 {
+				t.Errorf("%d add calls, want 1: the membership was added again", n)
+			}
+		})
+	}
+}

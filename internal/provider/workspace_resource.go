@@ -250,7 +250,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 
 	name := plan.Name.ValueString()
 	defer r.data.workspaces.forget("")
-	id := createWorkspace(ctx, client, r.data, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
+	id := r.createWorkspace(ctx, client, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
 		Name: name, Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
 		CozeAccountID: plan.CozeAccountID.ValueString(), OwnerUID: plan.OwnerUID.ValueString(),
 	}, &resp.Diagnostics)

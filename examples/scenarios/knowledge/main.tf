@@ -75,5 +75,5 @@ output "knowledge_base_id" {
 }
 
 output "documents" {
-  value = { for name, d in coze_knowledge_document.files : name => { id = d.id, bytes = d.size } }
+  value = { for name, d in coze_knowledge_document.files : name => { id = d.id, slices = d.slice_count } }
 }
