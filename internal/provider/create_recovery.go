@@ -181,12 +181,12 @@ func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainC
 func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCreation) string {
 	// Without the error's own sentence of what it means and the generic hint,
 	// which the texts below say.
-	shown := answerLost{u.err}
+	created := u.created()
+	shown := answerLost{err: u.err, created: created}
 	var uncertain *coze.UncertainCreateError
 	if errors.As(u.err, &uncertain) {
-		shown = answerLost{uncertain.Err}
+		shown.err = uncertain.Err
 	}
-	created := u.created()
 	if u.adopted != "" {
 		i := slices.IndexFunc(u.candidates, func(c createCandidate) bool { return c.id == u.adopted })
 		detail := ""

@@ -532,8 +532,8 @@ func TestUncertainCreateOfACreatedObjectNeverSaysNoneWasMade(t *testing.T) {
 				t.Fatalf("adopted %q: %v", adopted, diags)
 			}
 			detail := diags[0].Detail()
-			wantAll(t, detail, "was created", "Before the next apply", "terraform import <address of this coze_bot> 1/<id>")
-			for _, never := range []string{"none was made", "apply again", "may exist"} {
+			wantAll(t, detail, "was created", "answered success without the new object's id", "Before the next apply", "terraform import <address of this coze_bot> 1/<id>")
+			for _, never := range []string{"none was made", "apply again", "may exist", "was lost"} {
 				if strings.Contains(strings.ToLower(detail), never) {
 					t.Errorf("the error says %q of a bot that was created:\n%s", never, detail)
 				}
