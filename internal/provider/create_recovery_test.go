@@ -128,7 +128,7 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []tfresource.TestStep{{
 				Config: env.config(botInSpace),
-				ExpectError: regexp.MustCompile(`(?s)showed\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one",\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
+				ExpectError: regexp.MustCompile(`(?s)showed\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one"\s+within\s+0s\s+of\s+the\s+failure\s+\(1\s+read\),\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
 					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/[0-9]+.*Nothing\s+was\s+kept`),
 			}},
 		})
