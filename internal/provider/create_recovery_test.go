@@ -91,7 +91,7 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 				// before the error says that most likely none was made, and it
 				// never says to apply again without looking in Coze first.
 				ExpectError: regexp.MustCompile(`(?s)Cannot create Coze bot "only one" in workspace 7341000000000000.*HTTP 504.*` +
-					`may have\s+reached\s+Coze.*not\s+sent\s+again.*showed\s+no\s+Coze\s+bot\s+named\s+"only\s+one"\s+within\s+0s\s+of\s+the\s+failure\s+\(3\s+reads\).*` +
+					`may have\s+reached\s+Coze.*not\s+sent\s+again.*showed\s+no\s+Coze\s+bot\s+named\s+"only\s+one"\s+within\s+[0-9]+s\s+of\s+the\s+failure\s+\(3\s+reads\).*` +
 					`Nothing\s+was\s+kept.*Most\s+likely\s+none\s+was\s+made.*Before\s+applying\s+again,\s+look\s+in\s+Coze.*If\s+one\s+appears,\s+import\s+it:\s+` +
 					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/<id>`),
 			}},
@@ -128,7 +128,7 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []tfresource.TestStep{{
 				Config: env.config(botInSpace),
-				ExpectError: regexp.MustCompile(`(?s)showed\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one"\s+within\s+0s\s+of\s+the\s+failure\s+\(1\s+read\),\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
+				ExpectError: regexp.MustCompile(`(?s)showed\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one"\s+within\s+[0-9]+s\s+of\s+the\s+failure\s+\(1\s+read\),\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
 					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/[0-9]+.*Nothing\s+was\s+kept`),
 			}},
 		})
