@@ -26,9 +26,12 @@ import (
 // the candidates and the import command, and keeps nothing in the state;
 // when the list may not show the object at all, the error says so and how
 // to find it in Coze, and never suggests applying again, which would create
-// a second one. The lists are read only on this rare path (bots), or once
-// per create (workspaces: their list has no time field, so the create is
-// told apart from what the list showed before it).
+// a second one. Coze may carry a create out after its answer was lost, so
+// a list that shows nothing to adopt is read again over a grace period
+// (lookForCreated) before the error says that most likely nothing was made.
+// The lists are read only on this rare path (bots), or once more per create
+// (workspaces: their list has no time field, so the create is told apart
+// from what the list showed before it).
 
 // writtenIDs records the objects this provider wrote in one walk (created,
 // updated, published or unpublished; it hangs off providerData), so that an
