@@ -494,7 +494,7 @@ func TestWorkspaceMemberReadKeepsTheStateOnAnAmbiguousList(t *testing.T) {
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	state := tfsdk.State{Schema: schemaResp.Schema}
-	timeoutTypes := schemaResp.Schema.Attributes["timeouts"].GetType().(types.ObjectType).AttrTypes
+	timeoutTypes := schemaResp.Schema.Attributes["timeouts"].GetType().(timeouts.Type).AttrTypes
 	if diags := state.Set(ctx, workspaceMemberModel{
 		ID: types.StringValue(ws + "/" + alice), WorkspaceID: types.StringValue(ws), UserID: types.StringValue(alice),
 		RoleType: types.StringValue("member"), Status: types.StringValue(memberJoined),
