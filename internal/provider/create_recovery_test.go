@@ -35,10 +35,10 @@ func lostAnswer(path string) mockcoze.Fault {
 		RawBody: "<html><h1>502 Bad Gateway</h1></html>", AfterServing: true}
 }
 
-// botsNamed lists the ids of the workspace's bots with this name.
-func (e *testEnv) botsNamed(t *testing.T, space, name string) []string {
+// botsNamed lists the ids of the default workspace's bots with this name.
+func (e *testEnv) botsNamed(t *testing.T, name string) []string {
 	t.Helper()
-	bots, err := e.apiClientFor(t).ListAllBots(context.Background(), coze.ListBotsRequest{WorkspaceID: space, PublishStatus: "all"}, 10)
+	bots, err := e.apiClientFor(t).ListAllBots(context.Background(), coze.ListBotsRequest{WorkspaceID: mockcoze.DefaultSpaceID, PublishStatus: "all"}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestAccBot_aCreateWhoseAnswerWasLostIsAdopted(t *testing.T) {
 				PreConfig: func() { env.mock.InjectFault(lostAnswer("/v1/bot/create")) },
 				Config:    cfg,
 				Check: func(s *terraform.State) error {
-					ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one")
+					ids := env.botsNamed(t, "only one")
 					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
 						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
 					}
@@ -132,7 +132,7 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/[0-9]+.*Nothing\s+was\s+kept`),
 			}},
 		})
-		if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one"); len(ids) != 2 {
+		if ids := env.botsNamed(t, "only one"); len(ids) != 2 {
 			t.Errorf("bots named \"only one\": %v, want 2: none created again", ids)
 		}
 	})
@@ -375,7 +375,7 @@ resource "coze_bot" "b" {
 				if slices.Contains([]string{ours, published, described}, adopted) {
 					return fmt.Errorf("adopted bot %s, which existed before the create", adopted)
 				}
-				if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "Support"); len(ids) != 4 || !slices.Contains(ids, adopted) {
+				if ids := env.botsNamed(t, "Support"); len(ids) != 4 || !slices.Contains(ids, adopted) {
 					return fmt.Errorf("bots named Support: %v; want the 3 old ones and the adopted %s", ids, adopted)
 				}
 				return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
@@ -448,7 +448,7 @@ func TestAccBot_anUncertainCreateCarriedOutLateIsAdopted(t *testing.T) {
 			{
 				Config: cfg,
 				Check: func(s *terraform.State) error {
-					ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one")
+					ids := env.botsNamed(t, "only one")
 					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
 						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
 					}
@@ -474,7 +474,7 @@ func TestAccBot_aCreateAnsweredWithoutItsIDNeverSaysNoneWasMade(t *testing.T) {
 			Steps: []tfresource.TestStep{{
 				Config: env.config(botInSpace),
 				Check: func(s *terraform.State) error {
-					if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one"); len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+					if ids := env.botsNamed(t, "only one"); len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
 						return fmt.Errorf("want the one bot the create made in the state: bots %v", ids)
 					}
 					return nil

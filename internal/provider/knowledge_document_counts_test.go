@@ -116,7 +116,7 @@ func TestDocumentCountsListingEndsWithItsWaiters(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			stopped <- errors.New("still listing 10s after every create gave up")
 		}
-		return nil, ctx.Err()
+		return map[string]coze.Document{}, ctx.Err()
 	}
 	a, b := counts.creating("kb"), counts.creating("kb")
 	ctxA, cancelA := context.WithTimeout(context.Background(), time.Minute)
