@@ -139,11 +139,18 @@ func TestACreateRefusedByTheAPIIsNotUncertain(t *testing.T) {
 	}
 }
 
-func TestACreateWithoutABotIDIsUncertain(t *testing.T) {
+// A create answered success without the new object's id made the object:
+// an UncertainCreateError that says it was created.
+func TestACreateWithoutItsIDIsACreatedObject(t *testing.T) {
 	srv := newAPIServer(t, envelopeHandler(200, `{"code":0,"data":{}}`))
-	_, err := newTestClient(t, srv.URL).CreateBot(context.Background(), &CreateBotRequest{SpaceID: "7341", Name: "b"})
-	if !IsUncertainCreate(err) {
-		t.Fatalf("want an UncertainCreateError, got %v", err)
+	client := newTestClient(t, srv.URL)
+	_, botErr := client.CreateBot(context.Background(), &CreateBotRequest{SpaceID: "7341", Name: "b"})
+	_, workspaceErr := client.CreateWorkspace(context.Background(), &CreateWorkspaceRequest{Name: "w", Description: "d"})
+	for _, err := range []error{botErr, workspaceErr} {
+		var uncertain *UncertainCreateError
+		if !errors.As(err, &uncertain) || !uncertain.Created || !strings.Contains(err.Error(), "was created") {
+			t.Errorf("want an UncertainCreateError of a created object, got %v", err)
+		}
 	}
 }
 

@@ -58,12 +58,19 @@ func IsNotFound(err error) bool {
 // does not send such a create again, since a second attempt would create a
 // second object; the caller must look for the object before creating it
 // again. Err is the failure, with its *APIError when there was an answer.
+// Created says that the API answered success without the new object's id:
+// the object was certainly created, and only its id is unknown.
 type UncertainCreateError struct {
 	Operation string
 	Err       error
+	Created   bool
 }
 
 func (e *UncertainCreateError) Error() string {
+	if e.Created {
+		return fmt.Sprintf("%v: the object was created, but its id is unknown, so the request was not sent again "+
+			"(a second create would make a second object)", e.Err)
+	}
 	return fmt.Sprintf("%v: the request may have reached Coze and created the object all the same, so it was not sent again "+
 		"(a second create would make a second object)", e.Err)
 }

@@ -46,9 +46,10 @@ func (c *Client) CreateBot(ctx context.Context, req *CreateBotRequest) (string, 
 		path: "/v1/bot/create", body: req, out: &data}); err != nil {
 		return "", err
 	}
-	if data.BotID == "" { // a success without the id: the bot was likely created
+	if data.BotID == "" { // a success without the id: the bot was created
 		op := "create bot in space " + req.SpaceID
-		return "", &UncertainCreateError{Operation: op, Err: fmt.Errorf("%s: the API answered success but returned no bot_id", op)}
+		return "", &UncertainCreateError{Operation: op, Created: true,
+			Err: fmt.Errorf("%s: the API answered success but returned no bot_id", op)}
 	}
 	return data.BotID, nil
 }

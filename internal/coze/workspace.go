@@ -66,8 +66,8 @@ func (c *Client) CreateWorkspace(ctx context.Context, req *CreateWorkspaceReques
 	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/v1/workspaces", body: req, out: &data}); err != nil {
 		return "", err
 	}
-	if data.ID == "" {
-		return "", fmt.Errorf("%s: the API returned no id", op)
+	if data.ID == "" { // a success without the id: the workspace was created
+		return "", &UncertainCreateError{Operation: op, Created: true, Err: fmt.Errorf("%s: the API answered success but returned no id", op)}
 	}
 	return data.ID, nil
 }

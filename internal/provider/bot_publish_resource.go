@@ -394,7 +394,12 @@ func (r *botPublishResource) readFromList(ctx context.Context, client *coze.Clie
 // only proves nothing: for the API channel the bot's published version is
 // read (GET /v1/bots/{id}?is_published=true answers 4015 for a bot not
 // published to it), once per bot and refresh; for other channels, where
-// that read tells nothing, the channel is kept, with a warning.
+// that read tells nothing, the channel is kept, with a warning. The read
+// may also answer success for a bot published to any channel
+// (mockcoze.Options.PublishedReadNeedsAPIChannel is the other reading), so
+// its success confirms the API channel only for a bot the state holds
+// published to no other channel; otherwise the API channel is kept with the
+// same warning.
 func (r *botPublishResource) channelsStillPublished(ctx context.Context, client *coze.Client, wb workspaceBot, connectors []string,
 	diags *diag.Diagnostics) (still []attr.Value, dropped []string, ok bool) {
 	var unconfirmed []string
@@ -413,6 +418,9 @@ func (r *botPublishResource) channelsStillPublished(ctx context.Context, client 
 						"Workspace "+wb.workspace+" lists the bot under published_draft only, which does not tell whether it is "+
 							"still published; the state was left as it was.")
 					return nil, nil, false
+				}
+				if isPublished && len(connectors) > 1 {
+					unconfirmed = append(unconfirmed, connector) // its published version may be another channel's
 				}
 			default:
 				isPublished = true
@@ -433,25 +441,30 @@ func (r *botPublishResource) channelsStillPublished(ctx context.Context, client 
 		diags.AddWarning(fmt.Sprintf("Cannot confirm that Coze bot %s is still published to %s", wb.bot, strings.Join(unconfirmed, ", ")),
 			fmt.Sprintf("Workspace %s lists the bot under publish_status published_draft for these channels, not under "+
 				"published_online. Coze's docs define published_draft as \"published, but now a draft\": a bot published whose "+
-				"draft was edited since, or one unpublished since. Only the API channel (1024) can be checked bot by bot, so the "+
-				"state keeps these channels as published. If the bot was unpublished from them in Coze, publish it again with "+
+				"draft was edited since, or one unpublished since. Only the API channel (1024) can be checked bot by bot, by "+
+				"reading the bot's published version, and that read may succeed for a bot published to any channel, so it "+
+				"confirms 1024 only for a bot published to no other channel of this resource. The state keeps these channels "+
+				"as published. If the bot was unpublished from them in Coze, publish it again with "+
 				"terraform apply -replace=<address of this coze_bot_publish>.", wb.workspace))
 	}
 	return still, dropped, true
 }
 
 // publishedToAPI reads whether a bot is published to the API channel: its
-// published version reads (true), or answers 4015 "not published to the API
-// channel" or 4006/4200 (false, and the caller's workspace check tells a
-// deleted bot apart). Bots published to the API channel are also listed
-// under published_online unless their draft changed since, so this read is
-// made only for a bot listed under published_draft alone.
+// published version reads (true: published to some channel, see
+// channelsStillPublished), or answers 4015 "not published to the API
+// channel" (false). Any other error, 4006/4200 included, is returned: the
+// workspace has just listed the bot, so "invalid bot id or no permission"
+// is most likely about permission and tells nothing about the channel.
+// Bots published to the API channel are also listed under published_online
+// unless their draft changed since, so this read is made only for a bot
+// listed under published_draft alone.
 func publishedToAPI(ctx context.Context, client *coze.Client, botID string) (bool, error) {
 	_, err := client.GetBot(ctx, botID, true)
 	switch {
 	case err == nil:
 		return true, nil
-	case notPublishedToAPI(err) || coze.IsNotFound(err):
+	case notPublishedToAPI(err):
 		return false, nil
 	}
 	return false, err

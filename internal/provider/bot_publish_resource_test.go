@@ -452,3 +452,54 @@ func TestChannelsStillPublishedKeepsWhatItCannotConfirmWithAWarning(t *testing.T
 	wantAll(t, d.Summary(), "Cannot confirm", botID, "999")
 	wantAll(t, d.Detail(), "published_draft", "unpublished since", "-replace")
 }
+
+// The published read's success may mean "published to some channel"
+// (mockcoze.Options.PublishedReadNeedsAPIChannel off): for a bot also
+// published to another channel it does not confirm the API channel, which
+// is kept with the warning of the channels it cannot confirm.
+func TestChannelsStillPublishedDoesNotTakeThePublishedReadForTheAPIChannelOfABotOnOtherChannels(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{PublishedDraftListsUnpublished: true})
+	mock.AddBot(botID)
+	client := mockClient(t, mock)
+	ctx := context.Background()
+	if _, err := client.PublishBot(ctx, &coze.PublishBotRequest{BotID: botID, ConnectorIDs: []string{"1024", "999"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.UnpublishBot(ctx, botID, "1024", "out of band"); err != nil {
+		t.Fatal(err)
+	}
+	r := &botPublishResource{resourceBase: resourceBase{data: &providerData{publishStates: newPublishStates()}}}
+	var diags diag.Diagnostics
+	still, dropped, ok := r.channelsStillPublished(ctx, client, workspaceBot{mockcoze.DefaultSpaceID, botID}, []string{"1024", "999"}, &diags)
+	if !ok || len(still) != 2 || len(dropped) != 0 {
+		t.Fatalf("still %v, dropped %v, ok %v: want both channels kept", still, dropped, ok)
+	}
+	d := onlyDiag(t, diags, diag.SeverityWarning)
+	wantAll(t, d.Summary(), "Cannot confirm", botID, "1024")
+	wantAll(t, d.Detail(), "published_draft", "may succeed for a bot published to any channel", "-replace")
+}
+
+// A published read answered 4006 ("invalid bot id or no permission") for a
+// bot its workspace has just listed tells nothing about the channel: the
+// refresh fails and keeps the state, rather than drop the API channel.
+func TestChannelsStillPublishedKeepsTheStateWhenThePublishedReadIsRefused(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{PublishedDraftListsUnpublished: true})
+	mock.AddBot(botID)
+	client := mockClient(t, mock)
+	ctx := context.Background()
+	if _, err := client.PublishBot(ctx, &coze.PublishBotRequest{BotID: botID, ConnectorIDs: []string{"1024"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.UnpublishBot(ctx, botID, "1024", "out of band"); err != nil {
+		t.Fatal(err)
+	}
+	mock.SetUnreadable(botID, true)
+	r := &botPublishResource{resourceBase: resourceBase{data: &providerData{publishStates: newPublishStates()}}}
+	var diags diag.Diagnostics
+	still, dropped, ok := r.channelsStillPublished(ctx, client, workspaceBot{mockcoze.DefaultSpaceID, botID}, []string{"1024"}, &diags)
+	if ok || still != nil || dropped != nil {
+		t.Fatalf("still %v, dropped %v, ok %v: want the state left as it was", still, dropped, ok)
+	}
+	d := onlyDiag(t, diags, diag.SeverityError)
+	wantAll(t, d.Detail(), "4006", "published_draft only", "left as it was")
+}

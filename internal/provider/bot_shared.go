@@ -322,24 +322,26 @@ func checkImportedWorkspace(ctx context.Context, client *coze.Client, imported b
 		return diags
 	}
 	coverage, err := client.BotListCoverage(ctx, spaceID)
-	if err == nil && coverage.Complete {
+	if err != nil {
+		addAPIError(&diags, client, fmt.Sprintf("check that Coze workspace %s holds bot %s", spaceID, botID), err,
+			fmt.Sprintf("The bot list of workspace %s does not show bot %s, and the token's workspace list (GET /v1/workspaces), "+
+				"which tells whether that list shows every bot of the workspace, could not be read. Nothing was imported; "+
+				"try the import again.", spaceID, botID))
+		return diags
+	}
+	if coverage.Complete {
 		diags.AddError(summary, fmt.Sprintf("The bot list of workspace %s does not show bot %s, and that list shows every bot "+
 			"of the workspace to this token (%s): the bot is in another workspace. Import it with the id of the workspace that "+
 			"holds it (the number after /space/ in the bot's URL in Coze): terraform import <address> <space_id>/%s. Nothing "+
 			"was imported.", spaceID, botID, coverage.Why, botID))
 		return diags
 	}
-	why := coverage.Why
-	if err != nil {
-		why = "the token's workspace list, which tells whether that list shows every bot of the workspace, could not be read (" +
-			err.Error() + ")"
-	}
 	diags.AddWarning(fmt.Sprintf("Imported Coze bot %s without checking workspace %s", botID, spaceID),
 		fmt.Sprintf("The bot list of workspace %s does not show bot %s, but that list may not show every bot of the workspace to "+
 			"this token: %s. The bot was imported with space_id %s as given. Check that it is the workspace that holds the bot "+
 			"(the number after /space/ in the bot's URL in Coze): correcting space_id later would replace the resource and create "+
 			"a new bot, so if it is wrong, run terraform state rm on it and import it again with the right workspace id.",
-			spaceID, botID, why, spaceID))
+			spaceID, botID, coverage.Why, spaceID))
 	return diags
 }
 

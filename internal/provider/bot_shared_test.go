@@ -5,12 +5,15 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/coze-terraform/terraform-provider-coze/internal/coze"
+	"github.com/coze-terraform/terraform-provider-coze/internal/mockcoze"
 )
 
 // botGone runs the decision of Read, for the state of a coze_bot (which has
@@ -62,4 +65,27 @@ func TestBotSharedFunctionsTakeAtMostFourParameters(t *testing.T) {
 			t.Errorf("only %d functions found in %s: the walk is broken", functions, file)
 		}
 	}
+}
+
+// An import into a workspace whose bot list does not show the bot: refused
+// where that list shows every bot, accepted with a warning where it may not
+// (a member's view on the personal edition), and refused with the error
+// when the workspace list that tells which could not be read.
+func TestCheckImportedWorkspace(t *testing.T) {
+	const team, bot = "7341000000000322", "7342866800077"
+	mock := mockcoze.New(mockcoze.Options{BotListOnlyOwnedWorkspaces: true})
+	mock.AddWorkspace(mockcoze.WorkspaceSeed{ID: team, Name: "their team", OwnerUID: "4000000001"})
+	mock.AddMember(team, mockcoze.OwnerUserID, coze.RoleMember)
+	mock.AddBotInSpace(bot, team)
+	client := mockClient(t, mock)
+	imported := botAttrs{"bot_id": types.StringValue(bot), "space_id": types.StringValue(team)}
+
+	d := onlyDiag(t, checkImportedWorkspace(context.Background(), client, imported), diag.SeverityWarning)
+	wantAll(t, d.Summary(), "Imported Coze bot "+bot+" without checking workspace "+team)
+	wantAll(t, d.Detail(), "personal edition", "role in workspace "+team+" is member", "terraform state rm")
+
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Status: http.StatusInternalServerError})
+	d = onlyDiag(t, checkImportedWorkspace(context.Background(), client, imported), diag.SeverityError)
+	wantAll(t, d.Summary(), "check that Coze workspace "+team+" holds bot "+bot)
+	wantAll(t, d.Detail(), "HTTP:   500", "could not be read", "Nothing was imported; try the import again")
 }

@@ -26,9 +26,12 @@ import (
 // the candidates and the import command, and keeps nothing in the state;
 // when the list may not show the object at all, the error says so and how
 // to find it in Coze, and never suggests applying again, which would create
-// a second one. The lists are read only on this rare path (bots), or once
-// per create (workspaces: their list has no time field, so the create is
-// told apart from what the list showed before it).
+// a second one. Coze may carry a create out after its answer was lost, so
+// a list that shows nothing to adopt is read again over a grace period
+// (lookForCreated) before the error says that most likely nothing was made.
+// The lists are read only on this rare path (bots), or once more per create
+// (workspaces: their list has no time field, so the create is told apart
+// from what the list showed before it).
 
 // writtenIDs records the objects this provider wrote in one walk (created,
 // updated, published or unpublished; it hangs off providerData), so that an
@@ -42,6 +45,34 @@ func (w *writtenIDs) has(kind, id string) bool {
 	_, ok := w.ids.Load(kind + "/" + id)
 	return ok
 }
+
+// claim records the object as written and reports whether it was not
+// before: of two uncertain creates of one name that find the same new
+// object, only one adopts it.
+func (w *writtenIDs) claim(kind, id string) bool {
+	_, claimed := w.ids.LoadOrStore(kind+"/"+id, true)
+	return !claimed
+}
+
+// defaultCreateRechecks are the waits before each reading of the list after
+// an uncertain create: reads at about +0 s, +3 s and +10 s. Coze may carry
+// a create out after its answer was lost, so a list read straight after the
+// failure that shows nothing does not prove that nothing was made.
+// providerData.createRechecks replaces them (tests).
+var defaultCreateRechecks = []time.Duration{0, 3 * time.Second, 7 * time.Second}
+
+// rechecks are the waits before each reading of the list after an
+// uncertain create.
+func (d *providerData) rechecks() []time.Duration {
+	if d.createRechecks != nil {
+		return d.createRechecks
+	}
+	return defaultCreateRechecks
+}
+
+// createRecheckTimeout bounds the looking when the create's own timeout has
+// run out.
+const createRecheckTimeout = 30 * time.Second
 
 // createCandidate is an object of the created one's name in its list.
 type createCandidate struct {
@@ -63,64 +94,187 @@ type uncertainCreation struct {
 	newMeans       string
 	noSecondCreate string
 	importID       func(id string) string
+	claim          func(id string) bool // writtenIDs.claim of the object's kind
+	// Set by lookForCreated: the one new candidate, claimed; how many times
+	// the list was read, and the time from the failure to the last read.
+	adopted string
+	reads   int
+	within  time.Duration
 }
 
-// uncertainCreate says what an uncertain create left: the one new candidate
-// to adopt (with a warning), or "" and an error that lists the candidates.
-func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCreation) string {
-	// Without the error's own sentence of what it means and the generic hint,
-	// which the texts below say.
-	shown := answerLost{u.err}
+// created reports whether the API answered success without the object's
+// id: it exists, only its id is unknown.
+func (u *uncertainCreation) created() bool {
 	var uncertain *coze.UncertainCreateError
-	if errors.As(u.err, &uncertain) {
-		shown = answerLost{uncertain.Err}
-	}
+	return errors.As(u.err, &uncertain) && uncertain.Created
+}
+
+func (u *uncertainCreation) checked() bool { return u.listErr == nil && u.unchecked == "" }
+
+func (u *uncertainCreation) fresh() []createCandidate {
 	var fresh []createCandidate
 	for _, c := range u.candidates {
 		if c.isNew {
 			fresh = append(fresh, c)
 		}
 	}
-	checked := u.listErr == nil && u.unchecked == ""
-	if checked && len(fresh) == 1 {
-		diags.AddWarning(fmt.Sprintf("Adopted %s %s after an uncertain create", u.what, fresh[0].id),
-			fmt.Sprintf("The create of %s %q in %s failed in a way that may have created it all the same (%v). It was not sent "+
-				"again: %s. %s %s, named %q, %s, so it was taken as the one this create made and is now in the state.",
-				u.what, u.name, u.where, shown, u.noSecondCreate, u.what, fresh[0].id, u.name, fresh[0].detail))
-		return fresh[0].id
+	return fresh
+}
+
+// lookForCreated fills u's candidates by look, and reads the list again
+// after each wait of rechecks while it shows nothing to adopt (a create
+// carried out late appears then), within ctx, or within
+// createRecheckTimeout when the create's own timeout has run out. A list
+// that may not show the object at all (unchecked) is read once: waiting
+// cannot make it tell. The one new candidate is adopted only if it can be
+// claimed (writtenIDs.claim); one that another create of the run adopted is
+// not new.
+func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainCreation, look func(context.Context, *uncertainCreation)) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), createRecheckTimeout)
+		defer cancel()
 	}
+	failed := time.Now()
+	for i, wait := range rechecks {
+		if i > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case <-timer.C:
+			}
+		}
+		next := *u
+		next.candidates, next.listErr = nil, nil
+		look(ctx, &next)
+		if i > 0 && next.listErr != nil && u.listErr == nil {
+			return // the reads before showed the list: keep what they found
+		}
+		next.reads, next.within = i+1, time.Since(failed)
+		*u = next
+		if !u.checked() {
+			if u.unchecked != "" {
+				return
+			}
+			continue // a failed read may pass
+		}
+		fresh := u.fresh()
+		if len(fresh) > 1 {
+			return // waiting does not tell them apart
+		}
+		if len(fresh) == 1 {
+			if u.claim == nil || u.claim(fresh[0].id) {
+				u.adopted = fresh[0].id
+				return
+			}
+			for j := range u.candidates {
+				if u.candidates[j].id == fresh[0].id {
+					u.candidates[j].isNew = false
+					u.candidates[j].detail += ", adopted by another resource of this run"
+				}
+			}
+		}
+	}
+}
+
+// uncertainCreate says what an uncertain create left: the adopted candidate
+// (with a warning), or "" and an error that lists the candidates.
+func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCreation) string {
+	// Without the error's own sentence of what it means and the generic hint,
+	// which the texts below say.
+	created := u.created()
+	shown := answerLost{err: u.err, created: created}
+	var uncertain *coze.UncertainCreateError
+	if errors.As(u.err, &uncertain) {
+		shown.err = uncertain.Err
+	}
+	if u.adopted != "" {
+		i := slices.IndexFunc(u.candidates, func(c createCandidate) bool { return c.id == u.adopted })
+		detail := ""
+		if i >= 0 {
+			detail = u.candidates[i].detail
+		}
+		may := "failed in a way that may have created it all the same"
+		if created {
+			may = "answered success without its id"
+		}
+		diags.AddWarning(fmt.Sprintf("Adopted %s %s after an uncertain create", u.what, u.adopted),
+			fmt.Sprintf("The create of %s %q in %s %s (%v). It was not sent again: %s. %s %s, named %q, %s, so it was "+
+				"taken as the one this create made and is now in the state.",
+				u.what, u.name, u.where, may, shown, u.noSecondCreate, u.what, u.adopted, u.name, detail))
+		return u.adopted
+	}
+	fresh, checked := u.fresh(), u.checked()
 	var list strings.Builder
 	sort.Slice(u.candidates, func(i, j int) bool { return u.candidates[i].id < u.candidates[j].id })
 	for _, c := range u.candidates {
 		fmt.Fprintf(&list, "\n  - %s (%s): terraform import <address of this %s> %s", c.id, c.detail, u.resourceType, u.importID(c.id))
 	}
-	found := fmt.Sprintf("%s lists no %s named %q.", u.where, u.what, u.name)
+	looked := ""
+	if u.reads > 0 {
+		reads := "1 read"
+		if u.reads > 1 {
+			reads = fmt.Sprintf("%d reads", u.reads)
+		}
+		looked = fmt.Sprintf(" within %s of the failure (%s)", u.within.Round(time.Second), reads)
+	}
+	found := fmt.Sprintf("%s showed no %s named %q%s.", capitalize(u.where), u.what, u.name, looked)
 	if len(u.candidates) > 0 {
 		adopted := "so none was adopted"
 		if !checked {
 			adopted = "but none was adopted, since that list may not show every " + u.what + " of the name"
 		}
-		found = fmt.Sprintf("%s lists %d %s(s) named %q, and %d of them can be told apart as made by this create (%s), %s:%s",
-			u.where, len(u.candidates), u.what, u.name, len(fresh), u.newMeans, adopted, list.String())
+		found = fmt.Sprintf("%s showed %d %s(s) named %q%s, and %d of them can be told apart as made by this create (%s), %s:%s",
+			capitalize(u.where), len(u.candidates), u.what, u.name, looked, len(fresh), u.newMeans, adopted, list.String())
 	}
-	next := fmt.Sprintf("If one of these is the %s this create made, import it with the command shown; if none is, apply again.", u.what)
-	if len(u.candidates) == 0 {
-		next = "That list shows every " + u.what + " this create could have made, so none was: apply again."
-	}
-	if !checked {
+	importCmd := fmt.Sprintf("terraform import <address of this %s> %s", u.resourceType, u.importID("<id>"))
+	var next string
+	switch {
+	case !checked:
 		why := u.unchecked
 		if u.listErr != nil {
 			found, why = "", fmt.Sprintf("looking for it in %s failed (%v)", u.where, u.listErr)
 		}
-		next = fmt.Sprintf("So the %s may exist, and the provider cannot check whether it does: %s. Before the next apply, "+
-			"which would create a second %s, look for it in Coze: %s. If it is there, import it: terraform import <address "+
-			"of this %s> %s.", u.what, why, u.what, u.lookIn, u.resourceType, u.importID("<id>"))
+		exists := "may exist, and the provider cannot check whether it does"
+		if created {
+			exists = "exists, and the provider cannot find it"
+		}
+		next = fmt.Sprintf("So the %s %s: %s. Before the next apply, which would create a second %s, look for it in Coze: "+
+			"%s. If it is there, import it: %s.", u.what, exists, why, u.what, u.lookIn, importCmd)
+	case created:
+		next = fmt.Sprintf("The %s exists all the same, and may show in the list later. Before the next apply, which would "+
+			"create a second %s, look for it in Coze: %s. Then import it: %s.", u.what, u.what, u.lookIn, importCmd)
+		if len(u.candidates) > 0 {
+			next = "If one of these is it, import it with the command shown. " + next
+		}
+	case len(u.candidates) == 0:
+		next = fmt.Sprintf("Most likely none was made, but Coze may still carry out a create whose answer was lost. Before "+
+			"applying again, look in Coze: %s. If one appears, import it: %s.", u.lookIn, importCmd)
+	default:
+		next = fmt.Sprintf("If one of these is the %s this create made, import it with the command shown. If none is, most "+
+			"likely none was made; before applying again, look in Coze for another one (%s), and if one appears, import it: %s.",
+			u.what, u.lookIn, importCmd)
 	}
-	parts := []string{fmt.Sprintf("The request may have reached Coze and created the %s all the same, so it was not sent "+
-		"again: %s.", u.what, u.noSecondCreate), found, "Nothing was kept in the Terraform state.", next}
+	happened := fmt.Sprintf("The request may have reached Coze and created the %s all the same, so it was not sent again: %s.",
+		u.what, u.noSecondCreate)
+	if created {
+		happened = fmt.Sprintf("The API answered success without the new %s's id, so the %s was created; the request was not "+
+			"sent again: %s.", u.what, u.what, u.noSecondCreate)
+	}
+	parts := []string{happened, found, "Nothing was kept in the Terraform state.", next}
 	addAPIError(diags, client, fmt.Sprintf("create %s %q in %s", u.what, u.name, u.where), shown,
 		strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " "))
 	return ""
+}
+
+// capitalize makes the first letter of s upper case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // botCreateAttempt is a create of coze_bot whose answer was uncertain.
@@ -150,11 +304,7 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 		lookIn: fmt.Sprintf("open workspace %s in the Coze console (the number after /space/ in its address) and look for a bot "+
 			"named %q; its id is the number after /bot/ in the bot's address", spaceID, name),
 		importID: func(id string) string { return spaceID + "/" + id },
-	}
-	bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
-	if err != nil {
-		u.listErr = err
-		return uncertainCreate(diags, client, u)
+		claim:    func(id string) bool { return r.data.written.claim("bot", id) },
 	}
 	switch coverage, err := client.BotListCoverage(ctx, spaceID); {
 	case err != nil:
@@ -164,24 +314,31 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 		u.unchecked = coverage.Why
 	}
 	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
-	for _, b := range bots {
-		if b.Name != name {
-			continue
+	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
+		bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
+		if err != nil {
+			u.listErr = err
+			return
 		}
-		c := createCandidate{id: b.ID, detail: "updated at " + time.Unix(b.UpdatedAt, 0).UTC().Format(time.RFC3339)}
-		switch {
-		case r.data.written.has("bot", b.ID):
-			c.detail += ", written by another resource of this run"
-		case b.UpdatedAt < since:
-		case b.IsPublished || b.PublishedAt != 0:
-			c.detail += ", published: a new bot is an unpublished draft"
-		case description != nil && b.Description != *description:
-			c.detail += ", with another description than the create sent"
-		default:
-			c.isNew = true
+		for _, b := range bots {
+			if b.Name != name {
+				continue
+			}
+			c := createCandidate{id: b.ID, detail: "updated at " + time.Unix(b.UpdatedAt, 0).UTC().Format(time.RFC3339)}
+			switch {
+			case r.data.written.has("bot", b.ID):
+				c.detail += ", written by another resource of this run"
+			case b.UpdatedAt < since:
+			case b.IsPublished || b.PublishedAt != 0:
+				c.detail += ", published: a new bot is an unpublished draft"
+			case description != nil && b.Description != *description:
+				c.detail += ", with another description than the create sent"
+			default:
+				c.isNew = true
+			}
+			u.candidates = append(u.candidates, c)
 		}
-		u.candidates = append(u.candidates, c)
-	}
+	})
 	return uncertainCreate(diags, client, u)
 }
 
@@ -201,7 +358,13 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 			return true
 		})
 	}
-	before, beforeErr := r.data.workspaces.get(ctx, "", listName, listAll)
+	// Where the list may not show the new workspace (unchecked), what it
+	// showed before the create is of no use: nothing is adopted from it.
+	var before map[string]coze.Workspace
+	var beforeErr error
+	if unchecked == "" {
+		before, beforeErr = r.data.workspaces.get(ctx, "", listName, listAll)
+	}
 	id, err := client.CreateWorkspace(ctx, req)
 	if err == nil {
 		r.data.written.add("workspace", id)
@@ -219,34 +382,38 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		lookIn: fmt.Sprintf("in the Coze console, look for a workspace named %q among the workspaces of %s; its id is the number "+
 			"after /space/ in its address", req.Name, workspaceOwnerName(req)),
 		importID: func(id string) string { return id },
+		claim:    func(id string) bool { return r.data.written.claim("workspace", id) },
 	}
-	if beforeErr != nil {
+	switch {
+	case unchecked != "":
+		u.newMeans = "none can be: that list may not show the new workspace, so it was not read before the create"
+	case beforeErr != nil:
 		u.newMeans = "none can be: the list could not be read before the create (" + beforeErr.Error() + ")"
 	}
-	u.listErr = listAll(ctx, func(id string, w coze.Workspace) {
-		if w.Name != req.Name {
-			return
+	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
+		u.listErr = listAll(ctx, func(id string, w coze.Workspace) {
+			if w.Name != req.Name {
+				return
+			}
+			c := createCandidate{id: id, detail: "listed before the create"}
+			_, existed := before[id]
+			switch {
+			case r.data.written.has("workspace", id):
+				c.detail = "written by another resource of this run"
+			case unchecked != "":
+				c.detail = "the list before the create was not read"
+			case beforeErr != nil:
+				c.detail = "the list before the create is unknown"
+			case !existed:
+				c.isNew, c.detail = true, "not listed before the create"
+			}
+			u.candidates = append(u.candidates, c)
+		})
+		if u.listErr != nil {
+			u.candidates = nil
 		}
-		c := createCandidate{id: id, detail: "listed before the create"}
-		_, existed := before[id]
-		switch {
-		case r.data.written.has("workspace", id):
-			c.detail = "written by another resource of this run"
-		case beforeErr != nil:
-			c.detail = "the list before the create is unknown"
-		case !existed:
-			c.isNew, c.detail = true, "not listed before the create"
-		}
-		u.candidates = append(u.candidates, c)
 	})
-	if u.listErr != nil {
-		u.candidates = nil
-	}
-	adopted := uncertainCreate(diags, client, u)
-	if adopted != "" {
-		r.data.written.add("workspace", adopted)
-	}
-	return adopted
+	return uncertainCreate(diags, client, u)
 }
 
 // workspaceCreateList is the list that shows a workspace that req creates:

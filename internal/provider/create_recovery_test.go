@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,10 +35,10 @@ func lostAnswer(path string) mockcoze.Fault {
 		RawBody: "<html><h1>502 Bad Gateway</h1></html>", AfterServing: true}
 }
 
-// botsNamed lists the ids of the workspace's bots with this name.
-func (e *testEnv) botsNamed(t *testing.T, space, name string) []string {
+// botsNamed lists the ids of the default workspace's bots with this name.
+func (e *testEnv) botsNamed(t *testing.T, name string) []string {
 	t.Helper()
-	bots, err := e.apiClientFor(t).ListAllBots(context.Background(), coze.ListBotsRequest{WorkspaceID: space, PublishStatus: "all"}, 10)
+	bots, err := e.apiClientFor(t).ListAllBots(context.Background(), coze.ListBotsRequest{WorkspaceID: mockcoze.DefaultSpaceID, PublishStatus: "all"}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestAccBot_aCreateWhoseAnswerWasLostIsAdopted(t *testing.T) {
 				PreConfig: func() { env.mock.InjectFault(lostAnswer("/v1/bot/create")) },
 				Config:    cfg,
 				Check: func(s *terraform.State) error {
-					ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one")
+					ids := env.botsNamed(t, "only one")
 					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
 						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
 					}
@@ -86,12 +87,20 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 						RawBody: "<html>504 Gateway Time-out</html>"})
 				},
 				Config: env.config(botInSpace),
+				// Coze may carry the create out late: the list is read again
+				// before the error says that most likely none was made, and it
+				// never says to apply again without looking in Coze first.
 				ExpectError: regexp.MustCompile(`(?s)Cannot create Coze bot "only one" in workspace 7341000000000000.*HTTP 504.*` +
-					`may have\s+reached\s+Coze.*not\s+sent\s+again.*lists\s+no\s+Coze\s+bot\s+named\s+"only\s+one".*Nothing\s+was\s+kept`),
+					`may have\s+reached\s+Coze.*not\s+sent\s+again.*showed\s+no\s+Coze\s+bot\s+named\s+"only\s+one"\s+within\s+[0-9]+s\s+of\s+the\s+failure\s+\(3\s+reads\).*` +
+					`Nothing\s+was\s+kept.*Most\s+likely\s+none\s+was\s+made.*Before\s+applying\s+again,\s+look\s+in\s+Coze.*If\s+one\s+appears,\s+import\s+it:\s+` +
+					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/<id>`),
 			}},
 		})
 		if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/create")); n != 1 {
 			t.Errorf("the create was sent %d times, want once", n)
+		}
+		if n := len(env.mock.RequestsTo(http.MethodGet, "/v1/bots")); n != len(testCreateRechecks) {
+			t.Errorf("the bot list was read %d times after the failure, want %d", n, len(testCreateRechecks))
 		}
 	})
 	t.Run("two of the name made meanwhile", func(t *testing.T) {
@@ -119,11 +128,11 @@ func TestAccBot_anUncertainCreateWithoutOneNewBotKeepsNothing(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []tfresource.TestStep{{
 				Config: env.config(botInSpace),
-				ExpectError: regexp.MustCompile(`(?s)lists\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one",\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
+				ExpectError: regexp.MustCompile(`(?s)showed\s+2\s+Coze\s+bot\(s\)\s+named\s+"only\s+one"\s+within\s+[0-9]+s\s+of\s+the\s+failure\s+\(1\s+read\),\s+and\s+2\s+of\s+them.*none\s+was\s+adopted.*` +
 					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/[0-9]+.*Nothing\s+was\s+kept`),
 			}},
 		})
-		if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "only one"); len(ids) != 2 {
+		if ids := env.botsNamed(t, "only one"); len(ids) != 2 {
 			t.Errorf("bots named \"only one\": %v, want 2: none created again", ids)
 		}
 	})
@@ -169,7 +178,7 @@ func TestAccWorkspace_anUncertainCreateNeverAdoptsAWorkspaceListedBefore(t *test
 					RawBody: "<html>502</html>"})
 			},
 			Config: env.config(workspaceHCL("Support (dev)", "the team's dev space", "")),
-			ExpectError: regexp.MustCompile(`(?s)Cannot create Coze workspace "Support \(dev\)".*HTTP 502.*lists\s+1\s+Coze\s+workspace\(s\).*` +
+			ExpectError: regexp.MustCompile(`(?s)Cannot create Coze workspace "Support \(dev\)".*HTTP 502.*showed\s+1\s+Coze\s+workspace\(s\).*` +
 				`and\s+0\s+of\s+them.*` + existing + `\s+\(listed\s+before\s+the\s+create\).*terraform\s+import.*` + existing + `.*Nothing\s+was\s+kept`),
 		}},
 	})
@@ -193,7 +202,7 @@ func TestAccBot_anUncertainCreateWhoseListCannotShowTheBotSaysSo(t *testing.T) {
 		Steps: []tfresource.TestStep{{
 			PreConfig: func() { env.mock.InjectFault(lostAnswer("/v1/bot/create")) },
 			Config:    env.config(strings.Replace(botInSpace, mockcoze.DefaultSpaceID, team, 1)),
-			ExpectError: regexp.MustCompile(`(?s)Cannot create Coze bot "only one" in workspace ` + team + `.*HTTP 502.*lists\s+no\s+Coze\s+bot.*` +
+			ExpectError: regexp.MustCompile(`(?s)Cannot create Coze bot "only one" in workspace ` + team + `.*HTTP 502.*showed\s+no\s+Coze\s+bot.*` +
 				`Nothing\s+was\s+kept.*may\s+exist,\s+and\s+the\s+provider\s+cannot\s+check.*personal\s+edition.*role\s+in\s+workspace\s+` + team +
 				`\s+is\s+admin.*Before\s+the\s+next\s+apply.*look\s+for\s+it\s+in\s+Coze.*open\s+workspace\s+` + team +
 				`.*terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+` + team + `/<id>`),
@@ -366,7 +375,7 @@ resource "coze_bot" "b" {
 				if slices.Contains([]string{ours, published, described}, adopted) {
 					return fmt.Errorf("adopted bot %s, which existed before the create", adopted)
 				}
-				if ids := env.botsNamed(t, mockcoze.DefaultSpaceID, "Support"); len(ids) != 4 || !slices.Contains(ids, adopted) {
+				if ids := env.botsNamed(t, "Support"); len(ids) != 4 || !slices.Contains(ids, adopted) {
 					return fmt.Errorf("bots named Support: %v; want the 3 old ones and the adopted %s", ids, adopted)
 				}
 				return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
@@ -382,4 +391,219 @@ func wait(ch chan struct{}) {
 	case <-ch:
 	case <-time.After(10 * time.Second):
 	}
+}
+
+// heldCreateProxy serves mock behind a gateway that, for POST /v1/bot/create,
+// answers answer (status, body) and carries the create out only at the
+// second read of the bot list after it (late), or right away (!late): Coze
+// may carry a create out after its answer was lost.
+func heldCreateProxy(t *testing.T, mock *mockcoze.Server, status int, answer string, late bool) *testEnv {
+	t.Helper()
+	var mu sync.Mutex
+	var held *http.Request
+	listsAfter := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/bot/create":
+			body, _ := io.ReadAll(r.Body)
+			create := r.Clone(context.Background())
+			create.Body = io.NopCloser(bytes.NewReader(body))
+			if late {
+				mu.Lock()
+				held = create
+				mu.Unlock()
+			} else {
+				mock.ServeHTTP(httptest.NewRecorder(), create)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, answer)
+			return
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/bots":
+			mu.Lock()
+			if held != nil {
+				if listsAfter++; listsAfter == 2 {
+					mock.ServeHTTP(httptest.NewRecorder(), held)
+					held = nil
+				}
+			}
+			mu.Unlock()
+		}
+		mock.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &testEnv{mock: mock, url: srv.URL}
+}
+
+// A create that Coze carries out after its answer was lost shows in the
+// list only at a later read: the list is read again before the provider
+// concludes anything, and the bot is adopted.
+func TestAccBot_anUncertainCreateCarriedOutLateIsAdopted(t *testing.T) {
+	t.Parallel()
+	env := heldCreateProxy(t, mockcoze.New(mockcoze.Options{Token: testToken}), http.StatusBadGateway, "<html>502 Bad Gateway</html>", true)
+	cfg := env.config(botInSpace)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					ids := env.botsNamed(t, "only one")
+					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
+					}
+					return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
+
+// A create answered success without its bot_id made the bot: the provider
+// adopts it when the list shows it, and otherwise never says that none was
+// made.
+func TestAccBot_aCreateAnsweredWithoutItsIDNeverSaysNoneWasMade(t *testing.T) {
+	t.Parallel()
+	const noID = `{"code":0,"msg":"","data":{}}`
+	t.Run("listed", func(t *testing.T) {
+		t.Parallel()
+		env := heldCreateProxy(t, mockcoze.New(mockcoze.Options{Token: testToken}), http.StatusOK, noID, false)
+		tfresource.Test(t, tfresource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []tfresource.TestStep{{
+				Config: env.config(botInSpace),
+				Check: func(s *terraform.State) error {
+					if ids := env.botsNamed(t, "only one"); len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+						return fmt.Errorf("want the one bot the create made in the state: bots %v", ids)
+					}
+					return nil
+				},
+			}},
+		})
+	})
+	t.Run("not listed", func(t *testing.T) {
+		t.Parallel()
+		// The gateway answers success without carrying the create out: the
+		// list never shows the bot, as when Coze lists it late.
+		mock := mockcoze.New(mockcoze.Options{Token: testToken})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/v1/bot/create" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, noID)
+				return
+			}
+			mock.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		env := &testEnv{mock: mock, url: srv.URL}
+		tfresource.Test(t, tfresource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []tfresource.TestStep{{
+				Config: env.config(botInSpace),
+				ExpectError: regexp.MustCompile(`(?s)returned\s+no\s+bot_id.*so\s+the\s+Coze\s+bot\s+was\s+created.*showed\s+no\s+Coze\s+bot.*` +
+					`\(3\s+reads\).*exists\s+all\s+the\s+same.*Before\s+the\s+next\s+apply,\s+which\s+would\s+create\s+a\s+second\s+Coze\s+bot.*` +
+					`terraform\s+import\s+<address\s+of\s+this\s+coze_bot>\s+7341000000000000/<id>`),
+			}},
+		})
+	})
+}
+
+// The error of a create answered success without its id never says that
+// none was made, or to apply again, whatever the list shows.
+func TestUncertainCreateOfACreatedObjectNeverSaysNoneWasMade(t *testing.T) {
+	client, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn", Token: "pat_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := &coze.UncertainCreateError{Operation: "create bot", Created: true,
+		Err: errors.New("create bot in space 1: the API answered success but returned no bot_id")}
+	for name, u := range map[string]uncertainCreation{
+		"none listed": {reads: 3, within: 10 * time.Second},
+		"old one listed": {reads: 3, within: 10 * time.Second,
+			candidates: []createCandidate{{id: "7342866800101", detail: "updated at 2020-01-01T00:00:00Z"}}},
+		"unchecked": {reads: 1, unchecked: "the token's role in workspace 1 is member"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u.what, u.resourceType, u.name, u.where, u.err = "Coze bot", "coze_bot", "b", "workspace 1", created
+			u.lookIn, u.importID = "in the Coze console", func(id string) string { return "1/" + id }
+			var diags diag.Diagnostics
+			if adopted := uncertainCreate(&diags, client, u); adopted != "" || !diags.HasError() {
+				t.Fatalf("adopted %q: %v", adopted, diags)
+			}
+			detail := diags[0].Detail()
+			wantAll(t, detail, "was created", "answered success without the new object's id", "Before the next apply", "terraform import <address of this coze_bot> 1/<id>")
+			for _, never := range []string{"none was made", "apply again", "may exist", "was lost"} {
+				if strings.Contains(strings.ToLower(detail), never) {
+					t.Errorf("the error says %q of a bot that was created:\n%s", never, detail)
+				}
+			}
+		})
+	}
+}
+
+// Of two overlapping uncertain creates of one name that find the same new
+// object, only one adopts it: the claim is atomic.
+func TestLookForCreatedAdoptsAnObjectOnce(t *testing.T) {
+	var written writtenIDs
+	var listed sync.WaitGroup
+	listed.Add(2)
+	adopted := make([]string, 2)
+	var done sync.WaitGroup
+	for i := range 2 {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			u := uncertainCreation{claim: func(id string) bool { return written.claim("bot", id) }}
+			first := true
+			lookForCreated(context.Background(), testCreateRechecks, &u, func(_ context.Context, u *uncertainCreation) {
+				// Both creates read the list before either adopts.
+				u.candidates = []createCandidate{{id: "7", isNew: !written.has("bot", "7"), detail: "updated now"}}
+				if first {
+					first = false
+					listed.Done()
+					listed.Wait()
+				}
+			})
+			adopted[i] = u.adopted
+		}()
+	}
+	done.Wait()
+	if n := len(slices.DeleteFunc(slices.Clone(adopted), func(id string) bool { return id == "" })); n != 1 {
+		t.Errorf("adopted %q, want bot 7 adopted by exactly one create", adopted)
+	}
+	var claims atomic.Int32
+	var all sync.WaitGroup
+	for range 20 {
+		all.Add(1)
+		go func() {
+			defer all.Done()
+			if written.claim("workspace", "8") {
+				claims.Add(1)
+			}
+		}()
+	}
+	all.Wait()
+	if n := claims.Load(); n != 1 || !written.has("workspace", "8") {
+		t.Errorf("%d claims of one workspace succeeded, want 1", n)
+	}
+}
+
+// A workspace created where the list may not show it (an owner without an
+// organization) is never adopted from that list, so the list is not read
+// before the create: one read, after the failure, to show the candidates.
+func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/workspaces", Status: http.StatusBadGateway, RawBody: "<html>502</html>"})
+	client := mockClient(t, mock)
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
+	var diags diag.Diagnostics
+	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &diags)
+	if id != "" || !diags.HasError() {
+		t.Fatalf("created %q: %v", id, diags)
+	}
+	if n := len(mock.RequestsTo(http.MethodGet, "/v1/workspaces")); n != 1 {
+		t.Errorf("the workspace list was read %d times, want once (after the failure only)", n)
+	}
+	wantAll(t, diags[0].Detail(), "may exist, and the provider cannot check", "owner_uid")
 }

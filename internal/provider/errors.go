@@ -19,11 +19,15 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 	}
 	// The generic hints of a failed call say to apply again, which after a
 	// create that may have been carried out could make a second object.
-	uncertain, explained := coze.IsUncertainCreate(err), errors.As(err, new(answerLost))
+	var lost answerLost
+	uncertain, explained := coze.IsUncertainCreate(err), errors.As(err, &lost)
 	apiErr, ok := coze.AsAPIError(err)
 	if !ok {
 		if hint := unreadableAnswerHint(err, baseURL); hint != "" {
 			return summary, fmt.Sprintf("%v\n\n%s", err, hint)
+		}
+		if explained && lost.created {
+			return summary, fmt.Sprintf("%v\n\nThe Coze API at %s answered success without the new object's id.", err, baseURL)
 		}
 		if explained {
 			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost.", err, baseURL)
@@ -71,7 +75,10 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 // (coze.UncertainCreateError's Err), for a caller that says itself what it
 // means and what to do (create_recovery.go): describeAPIError shows only
 // what the API answered, without a hint.
-type answerLost struct{ err error }
+type answerLost struct {
+	err     error
+	created bool // the API answered success without the object's id
+}
 
 func (e answerLost) Error() string { return e.err.Error() }
 func (e answerLost) Unwrap() error { return e.err }

@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -58,8 +59,17 @@ type baseCounts struct {
 }
 
 type countsWaiter struct {
-	id     string
-	answer chan countsAnswer // buffered: delivery never blocks
+	id       string
+	answer   chan countsAnswer // buffered: delivery never blocks
+	deadline time.Time         // its create's, zero if none
+	listing  *countsListing    // the listing it waits for, once started
+}
+
+// countsListing is a listing in flight: it is cancelled when every create
+// that waits for it has given up.
+type countsListing struct {
+	waiting int
+	cancel  context.CancelFunc
 }
 
 type countsAnswer struct {
@@ -118,8 +128,9 @@ func (t *countsTicket) done() {
 // or ctx's. list reads the base's documents.
 func (t *countsTicket) read(ctx context.Context, id string, list func(context.Context) (map[string]coze.Document, error)) (*coze.Document, error) {
 	w := &countsWaiter{id: id, answer: make(chan countsAnswer, 1)}
+	w.deadline, _ = ctx.Deadline()
+	c := t.counts
 	t.once.Do(func() {
-		c := t.counts
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		b := c.base(t.kbID)
@@ -132,6 +143,14 @@ func (t *countsTicket) read(ctx context.Context, id string, list func(context.Co
 	case a := <-w.answer:
 		return a.doc, a.err
 	case <-ctx.Done():
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if w.listing == nil { // not listed for yet: the batch need not list for it
+			b := c.base(t.kbID)
+			b.waiting = slices.DeleteFunc(b.waiting, func(o *countsWaiter) bool { return o == w })
+		} else if w.listing.waiting--; w.listing.waiting == 0 {
+			w.listing.cancel() // nobody waits for it any more
+		}
 		return nil, ctx.Err()
 	}
 }
@@ -158,8 +177,29 @@ func (c *documentCounts) maybeListLocked(b *baseCounts) {
 	b.waiting, b.listing, b.quiet, b.waited = nil, true, false, false
 	stopTimer(&b.settle)
 	stopTimer(&b.wait)
+	// The listing serves several creates, so it runs on none of their
+	// contexts: it ends by the latest of their deadlines (at most
+	// defaultReadTimeout from now), or when all of them have given up.
+	deadline := time.Now().Add(defaultReadTimeout)
+	latest := time.Time{}
+	for _, w := range waiting {
+		if w.deadline.IsZero() {
+			latest = deadline
+			break
+		}
+		if w.deadline.After(latest) {
+			latest = w.deadline
+		}
+	}
+	if latest.Before(deadline) {
+		deadline = latest
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	listing := &countsListing{waiting: len(waiting), cancel: cancel}
+	for _, w := range waiting {
+		w.listing = listing
+	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), defaultReadTimeout)
 		docs, err := list(ctx)
 		cancel()
 		for _, w := range waiting {

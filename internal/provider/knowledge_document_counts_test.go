@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,17 +34,21 @@ func TestDocumentCountsOneListingPerBatch(t *testing.T) {
 	a, b, failed, slow := counts.creating("kb"), counts.creating("kb"), counts.creating("kb"), counts.creating("kb")
 	other := counts.creating("another kb") // processing in another base holds up nothing here
 
+	// A regression fails instead of hanging, and a Fatalf releases the
+	// readers before the test ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	got := make([]*coze.Document, 3)
+	errs := make([]error, 3)
 	for i, ticket := range []*countsTicket{a, b} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			doc, err := ticket.read(context.Background(), []string{"1", "2"}[i], list)
-			if err != nil {
-				t.Error(err)
-			}
-			got[i] = doc
+			got[i], errs[i] = ticket.read(ctx, []string{"1", "2"}[i], list)
 		}()
 	}
 	time.Sleep(50 * time.Millisecond)
@@ -55,10 +61,9 @@ func TestDocumentCountsOneListingPerBatch(t *testing.T) {
 	if n := calls.Load(); n != 0 {
 		t.Fatalf("%d listings while a create of the base was still processing, want 0", n)
 	}
-	doc, err := slow.read(context.Background(), "3", list)
+	got[2], errs[2] = slow.read(ctx, "3", list)
 	wg.Wait()
-	got[2] = doc
-	if err != nil || calls.Load() != 1 {
+	if err := errors.Join(errs...); err != nil || calls.Load() != 1 {
 		t.Fatalf("%d listings (%v), want one for the three processed documents", calls.Load(), err)
 	}
 	for i, d := range got {
@@ -77,7 +82,9 @@ func TestDocumentCountsWaitIsBounded(t *testing.T) {
 	processed, stuck := counts.creating("kb"), counts.creating("kb")
 	defer stuck.done()
 	start := time.Now()
-	doc, err := processed.read(context.Background(), "9", countsLister(&calls))
+	bounded, cancelBounded := context.WithTimeout(context.Background(), 10*time.Second) // a regression fails instead of hanging
+	defer cancelBounded()
+	doc, err := processed.read(bounded, "9", countsLister(&calls))
 	if err != nil || doc != nil || calls.Load() != 1 {
 		t.Fatalf("doc %+v, err %v, %d listings: want nil, nil and one listing", doc, err, calls.Load())
 	}
@@ -91,4 +98,78 @@ func TestDocumentCountsWaitIsBounded(t *testing.T) {
 	if _, err := again.read(ctx, "10", countsLister(&calls)); err == nil {
 		t.Error("a cancelled create kept waiting")
 	}
+}
+
+// The listing serves the creates waiting for it, and no one else: it is
+// cancelled when all of them have given up, and ends by the latest of their
+// deadlines.
+func TestDocumentCountsListingEndsWithItsWaiters(t *testing.T) {
+	counts := &documentCounts{settle: time.Millisecond, maxWait: time.Minute}
+	started, stopped := make(chan struct{}), make(chan error, 1)
+	var deadline time.Time
+	list := func(ctx context.Context) (map[string]coze.Document, error) {
+		deadline, _ = ctx.Deadline()
+		close(started)
+		select {
+		case <-ctx.Done():
+			stopped <- ctx.Err()
+		case <-time.After(10 * time.Second):
+			stopped <- errors.New("still listing 10s after every create gave up")
+		}
+		return map[string]coze.Document{}, ctx.Err()
+	}
+	a, b := counts.creating("kb"), counts.creating("kb")
+	ctxA, cancelA := context.WithTimeout(context.Background(), time.Minute)
+	ctxB, cancelB := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancelA()
+	defer cancelB()
+	deadlineB, _ := ctxB.Deadline()
+	var wg sync.WaitGroup
+	for _, r := range []struct {
+		ticket *countsTicket
+		ctx    context.Context
+	}{{a, ctxA}, {b, ctxB}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = r.ticket.read(r.ctx, "1", list)
+		}()
+	}
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listing did not start")
+	}
+	if deadline.IsZero() || deadline.After(deadlineB) {
+		t.Errorf("the listing's deadline is %v, want at most the latest create's, %v", deadline, deadlineB)
+	}
+	cancelA()
+	select {
+	case err := <-stopped:
+		t.Fatalf("the listing stopped while a create still waited: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancelB()
+	if err := <-stopped; !errors.Is(err, context.Canceled) {
+		t.Errorf("the listing went on after every create gave up: %v", err)
+	}
+	wg.Wait()
+}
+
+// A create whose own time ran out while it waited for its batch's listing
+// says so, not that the API did not answer.
+func TestCountsNotReadWhyTellsTheCreatesTimeoutFromTheAPIs(t *testing.T) {
+	client, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn", Token: "pat_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	why := countsNotReadWhy(expired, client, "7", expired.Err())
+	wantAll(t, why, "timeouts.create", "knowledge base 7", "deadline exceeded")
+	if strings.Contains(why, "did not get an answer") || strings.Contains(why, "base_url") {
+		t.Errorf("the create's timeout is told as the API's silence: %s", why)
+	}
+	why = countsNotReadWhy(context.Background(), client, "7", errors.New("list documents: connection reset by peer"))
+	wantAll(t, why, "connection reset", "did not get an answer")
 }

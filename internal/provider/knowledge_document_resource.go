@@ -651,17 +651,29 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	})
 	switch {
 	case err != nil || listed == nil || !(&coze.DocumentProgress{Status: listed.Status}).Succeeded():
-		why := fmt.Sprintf("The document list of knowledge base %s does not show it as processed.", kbID)
-		if err != nil {
-			_, why = describeAPIError("list the documents of knowledge base "+kbID, client.BaseURL(), err)
-		}
 		resp.Diagnostics.AddWarning("Created Coze knowledge document "+id+" without reading its counts",
-			why+"\n\nThe document is created and processed, and in the state. char_count and slice_count keep the create "+
+			countsNotReadWhy(ctx, client, kbID, err)+"\n\nThe document is created and processed, and in the state. char_count and slice_count keep the create "+
 				"answer's values until the next refresh reads them: a configuration that refers to them changes then.")
 	default:
 		plan.CharCount, plan.SliceCount = types.Int64Value(int64(listed.CharCount)), types.Int64Value(int64(listed.SliceCount))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// countsNotReadWhy says why a created document's counts were not read:
+// err is the listing's, nil when the list did not show the document
+// processed.
+func countsNotReadWhy(ctx context.Context, client *coze.Client, kbID string, err error) string {
+	switch {
+	case ctx.Err() != nil: // the create's own time, not the API
+		return fmt.Sprintf("The create's time (timeouts.create) ran out, or the run was interrupted, while it waited for the "+
+			"document list of knowledge base %s, which the creates of a base read together once their documents are "+
+			"processed (%v).", kbID, ctx.Err())
+	case err != nil:
+		_, why := describeAPIError("list the documents of knowledge base "+kbID, client.BaseURL(), err)
+		return why
+	}
+	return fmt.Sprintf("The document list of knowledge base %s does not show it as processed.", kbID)
 }
 
 func (m *knowledgeDocumentModel) setReadOnly(d *coze.Document) {

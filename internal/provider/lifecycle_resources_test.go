@@ -116,10 +116,17 @@ resource "coze_bot" "b" {
 				},
 				// A workspace of another owner: its list need not show the bot
 				// (personal edition), so the import is accepted, with a warning
-				// (TestAccBot_importByAMemberWhoDoesNotOwnTheWorkspace).
+				// (TestAccBot_importByAMemberWhoDoesNotOwnTheWorkspace,
+				// TestCheckImportedWorkspace).
 				ResourceName:      "coze_bot.b",
 				ImportState:       true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return "7341000000000124/" + botID, nil },
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["bot_id"] != botID || states[0].Attributes["space_id"] != "7341000000000124" {
+						return fmt.Errorf("want bot %s imported with the space_id given, 7341000000000124: %+v", botID, states)
+					}
+					return nil
+				},
 			},
 		},
 	})

@@ -52,6 +52,8 @@ var _ provider.Provider = &cozeProvider{}
 
 type cozeProvider struct {
 	version string
+	// createRechecks replaces defaultCreateRechecks (tests; create_recovery.go).
+	createRechecks []time.Duration
 }
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -135,6 +137,8 @@ type providerData struct {
 	members       listingCache[coze.WorkspaceMember] // per workspace
 	workspaces    listingCache[coze.Workspace]       // the token's workspaces, scope ""
 	written       writtenIDs                         // bots and workspaces written in this walk (create_recovery.go)
+	// createRechecks replaces defaultCreateRechecks when set (tests; create_recovery.go).
+	createRechecks []time.Duration
 }
 
 // apiClient returns the client, or the configuration error that prevents one.
@@ -209,7 +213,7 @@ func (p *cozeProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	data := &providerData{publishStates: newPublishStates()}
+	data := &providerData{publishStates: newPublishStates(), createRechecks: p.createRechecks}
 	if clientCfg.Token == "" && app == nil {
 		data.configErr.AddError("Missing Coze API token",
 			"The coze provider needs an API token or a service app to call the Coze API. Set the "+EnvAPIToken+" environment "+

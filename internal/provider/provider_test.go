@@ -27,8 +27,12 @@ import (
 const testToken = "pat_acceptance_SECRET_token_0123456789"
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"coze": serve.NewProtocol6WithError(New("test")()),
+	"coze": serve.NewProtocol6WithError(&cozeProvider{version: "test", createRechecks: testCreateRechecks}),
 }
+
+// testCreateRechecks read the list three times after an uncertain create,
+// without the waits of defaultCreateRechecks.
+var testCreateRechecks = []time.Duration{0, time.Millisecond, time.Millisecond}
 
 // testEnv is one mock Coze API per test, so tests run in parallel.
 type testEnv struct {

@@ -1,12 +1,17 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -459,17 +464,50 @@ func TestAccWorkspaceMember_ambiguousListKeepsTheState(t *testing.T) {
 						PreConfig: func() {
 							env.mock.InjectFault(mockcoze.Fault{Method: "GET", Path: "/v1/workspaces/" + ws + "/members", Code: code, Msg: "no permission"})
 						},
-						Config:   cfg,
-						PlanOnly: true,
+						RefreshState: true,
 						ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Cannot read member %s of Coze workspace %s.*%d.*Likely\s+causes.*`+
 							`stays\s+in\s+the\s+Terraform\s+state.*terraform\s+state\s+rm`, alice, ws, code)),
 					},
-					{Config: cfg, PlanOnly: true}, // kept: nothing to add again
+					// Terraform keeps no state of a failed refresh, so what Read
+					// answers with its error is checked in
+					// TestWorkspaceMemberReadKeepsTheStateOnAnAmbiguousList.
+					{Config: cfg, PlanOnly: true}, // nothing to add again
 				},
 			})
 			if n := len(env.mock.RequestsTo("POST", "/v1/workspaces/"+ws+"/members")); n != 1 {
 				t.Errorf("%d add calls, want 1: the membership was added again", n)
 			}
 		})
+	}
+}
+
+// Read answers a member list refused with 4006 with an error and the state
+// as it was: the membership is neither dropped nor changed.
+func TestWorkspaceMemberReadKeepsTheStateOnAnAmbiguousList(t *testing.T) {
+	ctx := context.Background()
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.AddUser(alice, "alice")
+	ws := mock.AddWorkspace(mockcoze.WorkspaceSeed{Name: "w", EnterpriseID: "volcano_1"})
+	mock.InjectFault(mockcoze.Fault{Method: "GET", Path: "/v1/workspaces/" + ws + "/members", Code: 4006, Msg: "no permission"})
+	r := NewWorkspaceMemberResource().(*workspaceMemberResource)
+	r.data = &providerData{client: mockClient(t, mock)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	state := tfsdk.State{Schema: schemaResp.Schema}
+	timeoutTypes := schemaResp.Schema.Attributes["timeouts"].GetType().(timeouts.Type).AttrTypes
+	if diags := state.Set(ctx, workspaceMemberModel{
+		ID: types.StringValue(ws + "/" + alice), WorkspaceID: types.StringValue(ws), UserID: types.StringValue(alice),
+		RoleType: types.StringValue("member"), Status: types.StringValue(memberJoined),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutTypes)},
+	}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := fwresource.ReadResponse{State: tfsdk.State{Schema: state.Schema, Raw: state.Raw.Copy()}}
+	r.Read(ctx, fwresource.ReadRequest{State: state}, &resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("want an error")
+	}
+	if !resp.State.Raw.Equal(state.Raw) {
+		t.Errorf("the state changed on an ambiguous member list:\n got  %v\n want %v", resp.State.Raw, state.Raw)
 	}
 }
