@@ -16,26 +16,8 @@ mkdir -p "$WORK"
 cp -R "$ROOT"/examples/scenarios/environments/. "$WORK/"
 cd "$WORK"
 
-tf() { # terraform without the dev_overrides warning
-  "$TERRAFORM" "$@" -input=false -no-color 2>&1 | grep -v -e '^Warning: Provider development overrides' -e 'coze-terraform/coze in' || true
-}
-plan_exit_code() { # plan -detailed-exitcode: 0 empty, 2 changes
-  set +e
-  "$TERRAFORM" plan -detailed-exitcode -input=false -no-color "${ORG[@]}" >"$1" 2>&1
-  local code=$?
-  set -e
-  return $code
-}
-empty_plan() { # file, when
-  local code=0
-  plan_exit_code "$1" || code=$?
-  grep -E 'No changes|Plan:' "$1" || true
-  if [ "$code" -ne 0 ]; then
-    echo "FAIL: the plan $2 is not empty (exit code $code):"
-    cat "$1"
-    exit 1
-  fi
-}
+# shellcheck source=scripts/demo-lib.sh
+source "$ROOT/scripts/demo-lib.sh"
 
 echo "==> Environments: terraform apply of examples/scenarios/environments (dev and prod workspaces, 2 members each, a bot wired to 2 workflows)"
 "$TERRAFORM" get -no-color >/dev/null
@@ -49,7 +31,7 @@ grep -q 'Resources: 8 added, 0 changed, 0 destroyed' "$DEMO/environments-apply.t
 "$TERRAFORM" output -no-color
 
 echo "==> Environments: a second plan (must be empty)"
-empty_plan "$DEMO/environments-plan2.txt" "after the first apply"
+empty_plan "$DEMO/environments-plan2.txt" "after the first apply" "${ORG[@]}"
 
 echo "==> Environments: user 2601914670001 becomes admin: one apply"
 printf 'team = { "4026880821030" = "admin", "2601914670001" = "admin" }\n' >team.auto.tfvars
@@ -60,7 +42,7 @@ grep -q 'Resources: 0 added, 2 changed, 0 destroyed' "$DEMO/environments-role.tx
   cat "$DEMO/environments-role.txt"
   exit 1
 }
-empty_plan "$DEMO/environments-plan3.txt" "after the role change"
+empty_plan "$DEMO/environments-plan3.txt" "after the role change" "${ORG[@]}"
 
 echo "==> Environments: terraform destroy (workspaces and bots stay in Coze: there is no delete API)"
 tf destroy -auto-approve "${ORG[@]}" | grep -E 'Destroy complete|Error' || true

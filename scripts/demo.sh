@@ -7,6 +7,8 @@
 # Needs no Coze account and no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/demo-lib.sh
+source scripts/demo-lib.sh
 
 TERRAFORM=${TERRAFORM:-terraform}
 DEMO=$PWD/.demo
@@ -51,7 +53,7 @@ export COZE_API_TOKEN=$TOKEN
 cd "$DEMO/work"
 
 echo "==> terraform apply (dev_overrides: no terraform init needed)"
-"$TERRAFORM" apply -auto-approve -input=false -no-color 2>&1 | grep -v -e '^Warning: Provider development overrides' -e 'coze-terraform/coze in' || true
+tf apply -auto-approve
 "$TERRAFORM" state list | grep coze_bot_publish.chef >/dev/null || { echo "apply failed"; exit 1; } # not grep -q: an early exit would SIGPIPE terraform (pipefail)
 
 echo "==> terraform state list"
@@ -62,16 +64,7 @@ echo "==> terraform output"
 "$TERRAFORM" output -no-color
 
 echo "==> Second terraform plan (must be empty)"
-set +e
-"$TERRAFORM" plan -detailed-exitcode -input=false -no-color >"$DEMO/plan2.txt" 2>&1
-code=$?
-set -e
-grep -E 'No changes|Plan:' "$DEMO/plan2.txt" || true
-if [ "$code" -ne 0 ]; then
-  echo "FAIL: the second plan is not empty (exit code $code):"
-  cat "$DEMO/plan2.txt"
-  exit 1
-fi
+empty_plan "$DEMO/plan2.txt" "after the first apply"
 echo "==> Requests the mock received (apply, then the second plan's refresh)"
 grep -E 'POST|GET' "$DEMO/mock.log" || true
 DEMO=$DEMO TERRAFORM=$TERRAFORM bash "$DEMO/../scripts/demo-knowledge.sh"
