@@ -1,12 +1,18 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // Resources and data sources reach the client through the base
@@ -88,4 +94,65 @@ func mentionsAny(exprs []ast.Expr, names map[string]bool) bool {
 		})
 	}
 	return found
+}
+
+// Configure of every resource and data source takes the provider's data:
+// nothing before the provider is configured (Terraform validates first),
+// its *providerData without a diagnostic, and data of any other type, which
+// only a bug hands it, as an error naming the type, never silently ignored.
+func TestConfigureRefusesProviderDataOfAnotherType(t *testing.T) {
+	ctx := context.Background()
+	p := &cozeProvider{}
+	type wrongData struct{}
+	check := func(name string, configure func(data any) diag.Diagnostics) {
+		t.Helper()
+		for _, data := range []any{nil, &providerData{}} {
+			if diags := configure(data); diags.HasError() {
+				t.Errorf("%s: Configure(%T) = %v, want no error", name, data, diags)
+			}
+		}
+		for _, data := range []any{providerData{}, &wrongData{}, "a string"} {
+			diags := configure(data)
+			if len(diags) != 1 || !diags.HasError() || diags[0].Summary() != "Unexpected provider data" ||
+				!strings.Contains(diags[0].Detail(), fmt.Sprintf("got %T", data)) {
+				t.Errorf("%s: Configure(%T) = %v, want one error \"Unexpected provider data\" that names %T", name, data, diags, data)
+			}
+		}
+	}
+	resources, dataSources := 0, 0
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		meta := &resource.MetadataResponse{}
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "coze"}, meta)
+		configurable, ok := r.(resource.ResourceWithConfigure)
+		if !ok {
+			t.Errorf("%s has no Configure", meta.TypeName)
+			continue
+		}
+		resources++
+		check(meta.TypeName, func(data any) diag.Diagnostics {
+			resp := &resource.ConfigureResponse{}
+			configurable.Configure(ctx, resource.ConfigureRequest{ProviderData: data}, resp)
+			return resp.Diagnostics
+		})
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		d := newDataSource()
+		meta := &datasource.MetadataResponse{}
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "coze"}, meta)
+		configurable, ok := d.(datasource.DataSourceWithConfigure)
+		if !ok {
+			t.Errorf("data source %s has no Configure", meta.TypeName)
+			continue
+		}
+		dataSources++
+		check("data source "+meta.TypeName, func(data any) diag.Diagnostics {
+			resp := &datasource.ConfigureResponse{}
+			configurable.Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, resp)
+			return resp.Diagnostics
+		})
+	}
+	if resources == 0 || dataSources == 0 {
+		t.Fatalf("%d resources and %d data sources checked: the provider lists none", resources, dataSources)
+	}
 }

@@ -110,3 +110,43 @@ func TestAnUncertainCreateSaysTheObjectMayExist(t *testing.T) {
 		})
 	}
 }
+
+// A refused token exchange shows its error_code and error_message, and the
+// hint of that error_code: what to check, in the provider's own terms.
+func TestTokenExchangeErrorsHaveTheirErrorCodesHint(t *testing.T) {
+	const gateway = "https://gateway.example.com/coze"
+	for _, tc := range []struct {
+		code, message string
+		want          []string
+	}{
+		{"invalid_request", "invalid request: duration_seconds", []string{
+			"Coze refused a parameter of the exchange; error_message names it.",
+			"oauth_jwt.token_duration must be at most 23h59m59s",
+			"oauth_jwt.account_id the id of an organization that authorized the app",
+		}},
+		{"unsupported_grant_type", "not supported grant type: client_credentials", []string{
+			"The server at base_url (" + gateway + ") does not support the JWT grant",
+			"(" + coze.BaseURLChina + " or " + coze.BaseURLInternational + ")",
+			"not a gateway that rewrites the request",
+		}},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			err := &coze.TokenExchangeError{Path: "/api/permission/oauth2/token", HTTPStatus: 400, ErrorCode: tc.code,
+				ErrorMessage: tc.message, LogID: "L9", ClientID: testAppClientID, PublicKeyID: testAppKid, Audience: "gateway.example.com"}
+			summary, detail := describeAPIError("read Coze bot 42", gateway, fmt.Errorf("get bot 42: %w", err))
+			if summary != "Cannot read Coze bot 42" {
+				t.Errorf("summary = %q", summary)
+			}
+			want := append([]string{"error_code:    " + tc.code, "error_message: " + tc.message, "HTTP:          400", "logid:         L9"}, tc.want...)
+			for _, w := range want {
+				if !strings.Contains(detail, w) {
+					t.Errorf("%q is missing from:\n%s", w, detail)
+				}
+			}
+			// Each hint is its error_code's own: not the JWT checklist of invalid_client.
+			if strings.Contains(detail, "wrong key") {
+				t.Errorf("the hint of invalid_client is shown for %s:\n%s", tc.code, detail)
+			}
+		})
+	}
+}

@@ -747,18 +747,22 @@ resource "coze_knowledge_document" "cat" {
 	})
 }
 
-// 20 documents in one apply against a rate-limited API: the provider's
-// limiter and retries get every one created and processed, exactly once.
+// 20 documents in one apply against an API that allows 8 requests a second,
+// with the provider's default settings (no requests_per_second, the
+// default max_retries): unpaced, the provider sends far more, so the API
+// answers 429, and the provider's pacing and retries still get every
+// document created and processed, exactly once, and the plan after the
+// apply is empty. (Documents are processed at the first poll, and the
+// limit is 8 rather than lower, to keep the test near 15 s: its requests
+// take about their number divided by the limit.)
 func TestAccKnowledgeDocument_rateLimitedBatchOfTwenty(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, mockcoze.Options{RateLimit: 20})
-	env.mock.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: 1})
+	env := newTestEnv(t, mockcoze.Options{RateLimit: 8})
+	env.mock.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: 0})
 	cfg := fmt.Sprintf(`
 provider "coze" {
-  base_url            = %q
-  api_token           = %q
-  requests_per_second = 20
-  max_retries         = 6
+  base_url  = %q
+  api_token = %q
 }
 %s
 resource "coze_knowledge_document" "d" {
@@ -771,7 +775,13 @@ resource "coze_knowledge_document" "d" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
 			Check: func(s *terraform.State) error {
+				if env.mock.RateLimited() == 0 {
+					return fmt.Errorf("the mock answered no request with 429: the test does not exercise the rate limit")
+				}
 				docs := env.mock.KnowledgeDocuments(stateAttr(s, "coze_knowledge_base.kb", "id"))
 				if len(docs) != 20 {
 					return fmt.Errorf("%d documents in the mock, want exactly 20", len(docs))
@@ -787,7 +797,7 @@ resource "coze_knowledge_document" "d" {
 						return fmt.Errorf("document %s status %d", d.Name, d.Status)
 					}
 				}
-				t.Logf("the mock answered %d requests with 429", env.mock.RateLimited())
+				t.Logf("the mock answered %d of %d requests with 429", env.mock.RateLimited(), len(env.mock.Requests()))
 				return nil
 			},
 		}},

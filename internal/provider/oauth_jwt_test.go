@@ -1,11 +1,16 @@
 package provider
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -270,8 +275,12 @@ func TestAccOAuthJWT_exchangeErrors(t *testing.T) {
 	_, otherKey := testAppKeys(t)
 	for name, tc := range map[string]struct {
 		key, kid string
+		more     string // inside oauth_jwt
 		setup    func(*mockcoze.Server)
-		want     *regexp.Regexp
+		// viaGateway sends the requests through a gateway that rewrites
+		// the exchange's grant_type.
+		viaGateway bool
+		want       *regexp.Regexp
 	}{
 		"wrong key": {key: "other", kid: testAppKid,
 			want: regexp.MustCompile(`(?s)error_code:\s+invalid_client.*error_message:\s+invalid\s+JWT.*HTTP:\s+401.*logid:.*\(wrong\s+key\)`)},
@@ -279,12 +288,21 @@ func TestAccOAuthJWT_exchangeErrors(t *testing.T) {
 			want: regexp.MustCompile(`(?s)error_code:\s+invalid_client.*kid.*"not-the-fingerprint".*\(wrong\s+kid\)`)},
 		"app not authorized": {kid: testAppKid, setup: (*mockcoze.Server).DisableApp,
 			want: regexp.MustCompile(`(?s)error_code:\s+access_deny.*deactivated.*\(app\s+not\s+authorized\)`)},
+		"unknown organization": {kid: testAppKid, more: `account_id = "7490888144456999"`,
+			want: regexp.MustCompile(`(?s)error_code:\s+invalid_request.*error_message:\s+invalid\s+request:\s+account_id.*HTTP:\s+400.*` +
+				`Coze\s+refused\s+a\s+parameter\s+of\s+the\s+exchange;\s+error_message\s+names\s+it.*oauth_jwt\.account_id\s+the\s+id\s+of\s+an\s+organization`)},
+		"a gateway that rewrites the grant": {kid: testAppKid, viaGateway: true,
+			want: regexp.MustCompile(`(?s)error_code:\s+unsupported_grant_type.*error_message:\s+not\s+supported\s+grant\s+type:\s+client_credentials.*` +
+				`The\s+server\s+at\s+base_url\s+\(http://127\.0\.0\.1:[0-9]+\)\s+does\s+not\s+support\s+the\s+JWT\s+grant.*rewrites\s+the\s+request`)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := newAppEnv(t, mockcoze.OAuthApp{}, mockcoze.Options{}, botID)
 			if tc.setup != nil {
 				tc.setup(env.mock)
+			}
+			if tc.viaGateway {
+				env.url = grantRewritingGateway(t, env.url)
 			}
 			key := env.keyPEM
 			if tc.key == "other" {
@@ -293,18 +311,48 @@ func TestAccOAuthJWT_exchangeErrors(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: env.appConfig(key, tc.kid, "", `resource "coze_bot_config" "b" {
+					Config: env.appConfig(key, tc.kid, tc.more, `resource "coze_bot_config" "b" {
   bot_id = "7342866800001"
   name   = "x"
 }`),
 					ExpectError: tc.want,
 				}},
 			})
-			if n := len(env.mock.Requests()) - len(env.mock.RequestsTo("POST", "/api/permission/oauth2/token")); n != 0 {
-				t.Errorf("%d API calls were made without a token", n)
+			exchanges := 0
+			for _, req := range env.mock.Requests() {
+				if !strings.HasPrefix(req.Path, "/api/permission/oauth2/") {
+					t.Errorf("an API call was made without a token: %s %s", req.Method, req.Path)
+				}
+				exchanges++
+			}
+			if exchanges == 0 {
+				t.Error("the mock saw no exchange: the error came from elsewhere")
 			}
 		})
 	}
+}
+
+// grantRewritingGateway is a gateway in front of target that rewrites the
+// grant_type of every token exchange to client_credentials, keeping the
+// Host (the JWT's aud); it returns the gateway's URL.
+func grantRewritingGateway(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gateway := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(u)
+		pr.Out.Host = pr.In.Host
+		if pr.In.Body == nil {
+			return
+		}
+		body, _ := io.ReadAll(pr.In.Body)
+		body = bytes.ReplaceAll(body, []byte("urn:ietf:params:oauth:grant-type:jwt-bearer"), []byte("client_credentials"))
+		pr.Out.Body, pr.Out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	}})
+	t.Cleanup(gateway.Close)
+	return gateway.URL
 }
 
 func TestAccOAuthJWT_bothAuthMethodsSet(t *testing.T) {
