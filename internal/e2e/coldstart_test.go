@@ -12,11 +12,13 @@ import (
 // BenchmarkProviderColdStart measures process start until the provider
 // serves gRPC (the go-plugin handshake line on stdout), as Terraform starts
 // it several times per run. Building the schema on the first request is
-// BenchmarkGetProviderSchema in internal/provider.
+// BenchmarkGetProviderSchema in internal/provider. No -trimpath: it would
+// compile every dependency again (other cache keys), and make test runs
+// this benchmark once.
 func BenchmarkProviderColdStart(b *testing.B) {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "terraform-provider-coze")
-	if out, err := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "github.com/coze-terraform/terraform-provider-coze").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-ldflags", "-s -w", "-o", bin, "github.com/coze-terraform/terraform-provider-coze").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	for b.Loop() {
