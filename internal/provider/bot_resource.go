@@ -136,9 +136,14 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	started := time.Now()
 	botID, err := client.CreateBot(ctx, create)
 	adopted := false
+	var recovery createRecovery
+	defer recovery.close()
 	switch {
 	case coze.IsUncertainCreate(err):
-		// The bot may exist: never create it again (recoverBotCreate).
+		// The bot may exist: never create it again (recoverBotCreate). The
+		// looking and the adopted bot's update run on the recovery context:
+		// the create's may have run out.
+		ctx = recovery.context(ctx)
 		if botID = r.recoverBotCreate(ctx, client, botCreateAttempt{request: create, started: started, err: err}, &resp.Diagnostics); botID == "" {
 			return
 		}

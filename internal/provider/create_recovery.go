@@ -70,9 +70,57 @@ func (d *providerData) rechecks() []time.Duration {
 	return defaultCreateRechecks
 }
 
-// createRecheckTimeout bounds the looking when the create's own timeout has
-// run out.
+// createRecheckTimeout is the least time that the looking after an
+// uncertain create and the adopted object's follow-up requests get, even
+// when the create failed because its own timeout ran out.
 const createRecheckTimeout = 30 * time.Second
+
+// createRecovery is the one context of everything after an uncertain
+// create: the list reads and the adopted object's follow-up requests. It is
+// made at the failure, with the create's deadline or createRecheckTimeout
+// from then, whichever is later, and detached from the create's deadline
+// (a create that failed because its timeout ran out must still look, or it
+// could never adopt what it made), but cancelled with the create's context
+// for any other reason (Terraform stopping the apply). The zero value has
+// no context yet; close releases it.
+type createRecovery struct {
+	ctx  context.Context
+	stop func()
+}
+
+// context returns the recovery context, made from parent at the first call.
+func (r *createRecovery) context(parent context.Context) context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	deadline := time.Now().Add(createRecheckTimeout)
+	if d, ok := parent.Deadline(); ok && d.After(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(parent), deadline)
+	stopAfter := context.AfterFunc(parent, func() {
+		if !errors.Is(parent.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	r.ctx, r.stop = ctx, func() { stopAfter(); cancel() }
+	return ctx
+}
+
+// or is the recovery context once there is one (an object was recovered),
+// else ctx.
+func (r *createRecovery) or(ctx context.Context) context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	return ctx
+}
+
+func (r *createRecovery) close() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
 
 // createCandidate is an object of the created one's name in its list.
 type createCandidate struct {
@@ -123,18 +171,12 @@ func (u *uncertainCreation) fresh() []createCandidate {
 
 // lookForCreated fills u's candidates by look, and reads the list again
 // after each wait of rechecks while it shows nothing to adopt (a create
-// carried out late appears then), within ctx, or within
-// createRecheckTimeout when the create's own timeout has run out. A list
+// carried out late appears then), within ctx (createRecovery's). A list
 // that may not show the object at all (unchecked) is read once: waiting
 // cannot make it tell. The one new candidate is adopted only if it can be
 // claimed (writtenIDs.claim); one that another create of the run adopted is
 // not new.
 func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainCreation, look func(context.Context, *uncertainCreation)) {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), createRecheckTimeout)
-		defer cancel()
-	}
 	failed := time.Now()
 	for i, wait := range rechecks {
 		if i > 0 {
@@ -306,15 +348,21 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 		importID: func(id string) string { return spaceID + "/" + id },
 		claim:    func(id string) bool { return r.data.written.claim("bot", id) },
 	}
-	switch coverage, err := client.BotListCoverage(ctx, spaceID); {
-	case err != nil:
-		u.unchecked = fmt.Sprintf("the token's workspace list, which tells whether the bot list of workspace %s shows every bot "+
-			"to this token, could not be read (%v)", spaceID, err)
-	case !coverage.Complete:
-		u.unchecked = coverage.Why
-	}
 	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
+	covered := false
 	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
+		// Read until it answers, like the bot list: a failed read may pass.
+		if !covered {
+			coverage, err := client.BotListCoverage(ctx, spaceID)
+			if err != nil {
+				u.listErr = fmt.Errorf("the token's workspace list, which tells whether the bot list of workspace %s shows "+
+					"every bot to this token, could not be read: %w", spaceID, err)
+				return
+			}
+			if covered = true; !coverage.Complete {
+				u.unchecked = coverage.Why // the list still shows the candidates
+			}
+		}
 		bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
 		if err != nil {
 			u.listErr = err
@@ -350,7 +398,10 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 // provider forgets it after each create). The list is the one that shows
 // the new workspace: the owner's (user_id and coze_account_id) when the
 // workspace is created for an owner_uid, otherwise the token's.
-func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Client, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+//
+// After an uncertain create, the looking runs on recovery's context, which
+// the caller goes on with for the adopted workspace.
+func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Client, req *coze.CreateWorkspaceRequest, recovery *createRecovery, diags *diag.Diagnostics) string {
 	list, listName, where, unchecked := workspaceCreateList(client, req)
 	listAll := func(ctx context.Context, add func(string, coze.Workspace)) error {
 		return client.EachWorkspace(ctx, list, func(w coze.Workspace) bool {
@@ -375,6 +426,7 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		addAPIError(diags, client, operation, err)
 		return ""
 	}
+	ctx = recovery.context(ctx)
 	u := uncertainCreation{
 		what: "Coze workspace", resourceType: "coze_workspace", name: req.Name, where: where, err: err, unchecked: unchecked,
 		newMeans:       "not in the list read just before the create, and written by no other resource of this run",

@@ -598,7 +598,7 @@ func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
 	client := mockClient(t, mock)
 	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
 	var diags diag.Diagnostics
-	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &diags)
+	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &createRecovery{}, &diags)
 	if id != "" || !diags.HasError() {
 		t.Fatalf("created %q: %v", id, diags)
 	}
@@ -606,4 +606,102 @@ func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
 		t.Errorf("the workspace list was read %d times, want once (after the failure only)", n)
 	}
 	wantAll(t, diags[0].Detail(), "may exist, and the provider cannot check", "owner_uid")
+}
+
+// A create that failed because its timeout ran out while Coze carried it
+// out still looks for the bot (the token's workspace list and the bot list
+// are read on the recovery context, not the create's), adopts it and
+// applies the planned settings to it.
+func TestAccBot_aCreateWhoseTimeoutRanOutIsAdoptedAndConfigured(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(`
+resource "coze_bot" "b" {
+  space_id    = "7341000000000000"
+  name        = "only one"
+  prompt_info = { prompt = "hello" }
+  timeouts    = { create = "2s" }
+}`)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				// The create is carried out, and its answer comes long after the timeout.
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/bot/create", AfterServing: true, Delay: time.Minute})
+				},
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					ids := env.botsNamed(t, "only one")
+					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
+					}
+					if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/update")); n != 1 {
+						return fmt.Errorf("the adopted bot was updated %d times, want once (its planned settings)", n)
+					}
+					return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+				},
+			},
+			{Config: cfg, PlanOnly: true}, // the adopted bot has the planned settings
+		},
+	})
+}
+
+// The recovery context outlives the create's deadline, so a create whose
+// timeout runs out during the looking still gets every read; it ends when
+// the create's context is cancelled for another reason (the apply stopped).
+func TestCreateRecoveryOutlivesTheCreatesDeadlineOnly(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	var recovery createRecovery
+	defer recovery.close()
+	reads := 0
+	u := uncertainCreation{}
+	rechecks := []time.Duration{0, 50 * time.Millisecond, 50 * time.Millisecond} // the deadline passes during the first wait
+	lookForCreated(recovery.context(ctx), rechecks, &u, func(ctx context.Context, u *uncertainCreation) {
+		reads++
+		u.listErr = ctx.Err()
+	})
+	if reads != len(rechecks) || u.listErr != nil {
+		t.Errorf("%d reads (last error %v), want %d without error: the create's deadline ended the looking", reads, u.listErr, len(rechecks))
+	}
+	if d, ok := recovery.context(ctx).Deadline(); !ok || time.Until(d) < createRecheckTimeout-10*time.Second {
+		t.Errorf("recovery deadline %v, want about %s from the failure", d, createRecheckTimeout)
+	}
+
+	stopped, stop := context.WithCancel(context.Background())
+	var other createRecovery
+	defer other.close()
+	rctx := other.context(stopped)
+	stop()
+	select {
+	case <-rctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Error("the recovery context outlived a cancelled create")
+	}
+}
+
+// A failed read of the token's workspace list, which tells whether the bot
+// list shows every bot, is read again like a failed bot list: the bot is
+// adopted at the next read.
+func TestAccBot_anUncertainCreateRereadsAFailedCoverage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			PreConfig: func() {
+				env.mock.InjectFault(lostAnswer("/v1/bot/create"))
+				env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: 4101, Msg: "no permission"})
+			},
+			Config: env.config(botInSpace),
+			Check: func(s *terraform.State) error {
+				ids := env.botsNamed(t, "only one")
+				if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+					return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
+				}
+				return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+			},
+		}},
+	})
 }
