@@ -134,6 +134,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
 	}
 	started := time.Now()
+	r.data.written.createStarted("bot", spaceID, create.Name)
 	botID, err := client.CreateBot(ctx, create)
 	adopted := false
 	var recovery createRecovery
@@ -152,9 +153,12 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addAPIError(&resp.Diagnostics, client, "create bot in space "+spaceID, err)
 		return
 	default:
+		if !r.data.written.claim("bot", botID) {
+			addCreatedButAdoptedError(&resp.Diagnostics, "Coze bot", botID, create.Name)
+			return
+		}
 		tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
 	}
-	r.data.written.add("bot", botID)
 	r.data.publishStates.botCreated(spaceID, botID) // a coze_bot_publish of this walk may check its space_id
 
 	resp.State.Raw = req.Plan.Raw.Copy()

@@ -36,8 +36,35 @@ import (
 // writtenIDs records the objects this provider wrote in one walk (created,
 // updated, published or unpublished; it hangs off providerData), so that an
 // uncertain create never adopts an object that another resource of the run
-// created or touched within the create's window. The zero value is ready.
-type writtenIDs struct{ ids sync.Map }
+// created or touched within the create's window. It also counts the creates
+// started per kind, scope and name: a create's id is known only when its
+// answer comes, so while two creates of one name run, a bot or workspace of
+// that name cannot be told to be one's or the other's, and neither adopts.
+// The zero value is ready.
+type writtenIDs struct {
+	ids    sync.Map
+	mu     sync.Mutex
+	starts map[string]int // kind/scope/name: creates started in this walk
+}
+
+// createStarted counts a create of kind named name in scope (a workspace,
+// a workspace list), before it is sent.
+func (w *writtenIDs) createStarted(kind, scope, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.starts == nil {
+		w.starts = map[string]int{}
+	}
+	w.starts[kind+"/"+scope+"/"+name]++
+}
+
+// createsStarted is how many creates of kind named name in scope this walk
+// started.
+func (w *writtenIDs) createsStarted(kind, scope, name string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.starts[kind+"/"+scope+"/"+name]
+}
 
 func (w *writtenIDs) add(kind, id string) { w.ids.Store(kind+"/"+id, true) }
 
@@ -143,6 +170,10 @@ type uncertainCreation struct {
 	noSecondCreate string
 	importID       func(id string) string
 	claim          func(id string) bool // writtenIDs.claim of the object's kind
+	// sameNameCreates, when set, is how many creates of this name and scope
+	// the walk started (writtenIDs.createsStarted): more than one, and none
+	// is adopted, since the one new object may be another create's.
+	sameNameCreates func() int
 	// Set by lookForCreated: the one new candidate, claimed; how many times
 	// the list was read, and the time from the failure to the last read.
 	adopted string
@@ -155,6 +186,13 @@ type uncertainCreation struct {
 func (u *uncertainCreation) created() bool {
 	var uncertain *coze.UncertainCreateError
 	return errors.As(u.err, &uncertain) && uncertain.Created
+}
+
+// sharedName reports whether another create of the walk was started with
+// this name and scope: read after the list, so that a create started after
+// the check cannot be in the list read.
+func (u *uncertainCreation) sharedName() bool {
+	return u.sameNameCreates != nil && u.sameNameCreates() > 1
 }
 
 func (u *uncertainCreation) checked() bool { return u.listErr == nil && u.unchecked == "" }
@@ -207,6 +245,9 @@ func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainC
 			return // waiting does not tell them apart
 		}
 		if len(fresh) == 1 {
+			if u.sharedName() {
+				return // waiting does not tell whose it is
+			}
 			if u.claim == nil || u.claim(fresh[0].id) {
 				u.adopted = fresh[0].id
 				return
@@ -268,6 +309,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 		if !checked {
 			adopted = "but none was adopted, since that list may not show every " + u.what + " of the name"
 		}
+		if checked && len(fresh) == 1 && u.sharedName() {
+			adopted = fmt.Sprintf("but none was adopted, since %d resources of this run started creating a %s of this name "+
+				"there, so the new one may be another's", u.sameNameCreates(), u.what)
+		}
 		found = fmt.Sprintf("%s showed %d %s(s) named %q%s, and %d of them can be told apart as made by this create (%s), %s:%s",
 			capitalize(u.where), len(u.candidates), u.what, u.name, looked, len(fresh), u.newMeans, adopted, list.String())
 	}
@@ -311,6 +356,19 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	return ""
 }
 
+// addCreatedButAdoptedError fails a create that succeeded with an object
+// that another resource of the walk already adopted after an uncertain
+// create: two resources must never manage one object, and which one made it
+// is then unknown.
+func addCreatedButAdoptedError(diags *diag.Diagnostics, what, id, name string) {
+	diags.AddError(fmt.Sprintf("Created %s %s, which another resource of this run adopted", what, id),
+		fmt.Sprintf("Coze answered the create of %s %q with id %s, which another resource of this run already took into its "+
+			"state after an uncertain create. Two resources must not manage one %s, so nothing was kept in the state for this "+
+			"one. Look in Coze for the %s(s) named %q: if this create's %s is another one, import it into this resource; "+
+			"otherwise remove this resource from the configuration or give it another name. This is a bug in the provider "+
+			"if it happens: please report it.", what, name, id, what, what, name, what))
+}
+
 // capitalize makes the first letter of s upper case.
 func capitalize(s string) string {
 	if s == "" {
@@ -345,8 +403,9 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 		noSecondCreate: "Coze has no API to delete a bot, and a second create would leave a second bot for good",
 		lookIn: fmt.Sprintf("open workspace %s in the Coze console (the number after /space/ in its address) and look for a bot "+
 			"named %q; its id is the number after /bot/ in the bot's address", spaceID, name),
-		importID: func(id string) string { return spaceID + "/" + id },
-		claim:    func(id string) bool { return r.data.written.claim("bot", id) },
+		importID:        func(id string) string { return spaceID + "/" + id },
+		claim:           func(id string) bool { return r.data.written.claim("bot", id) },
+		sameNameCreates: func() int { return r.data.written.createsStarted("bot", spaceID, name) },
 	}
 	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
 	covered := false
@@ -416,9 +475,13 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 	if unchecked == "" {
 		before, beforeErr = r.data.workspaces.get(ctx, "", listName, listAll)
 	}
+	r.data.written.createStarted("workspace", listName, req.Name)
 	id, err := client.CreateWorkspace(ctx, req)
 	if err == nil {
-		r.data.written.add("workspace", id)
+		if !r.data.written.claim("workspace", id) {
+			addCreatedButAdoptedError(diags, "Coze workspace", id, req.Name)
+			return ""
+		}
 		return id
 	}
 	operation := fmt.Sprintf("create Coze workspace %q", req.Name)
@@ -433,8 +496,9 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		noSecondCreate: "Coze has no API to delete a workspace, and a second create would leave a second workspace for good",
 		lookIn: fmt.Sprintf("in the Coze console, look for a workspace named %q among the workspaces of %s; its id is the number "+
 			"after /space/ in its address", req.Name, workspaceOwnerName(req)),
-		importID: func(id string) string { return id },
-		claim:    func(id string) bool { return r.data.written.claim("workspace", id) },
+		importID:        func(id string) string { return id },
+		claim:           func(id string) bool { return r.data.written.claim("workspace", id) },
+		sameNameCreates: func() int { return r.data.written.createsStarted("workspace", listName, req.Name) },
 	}
 	switch {
 	case unchecked != "":

@@ -705,3 +705,54 @@ func TestAccBot_anUncertainCreateRereadsAFailedCoverage(t *testing.T) {
 		}},
 	})
 }
+
+// While two resources of a walk create a workspace of one name in one list,
+// the new workspace of that name may be either's: an uncertain create then
+// adopts nothing, and lists it with its import command.
+func TestCreateWorkspaceNeverAdoptsWhileAnotherCreateOfTheNameRuns(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/workspaces", Status: http.StatusBadGateway,
+		RawBody: "<html>502</html>", AfterServing: true})
+	client := mockClient(t, mock)
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
+	r.data.written.createStarted("workspace", "", "w") // another coze_workspace "w" of this walk, its answer not yet come
+	var diags diag.Diagnostics
+	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags)
+	if id != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", id, diags)
+	}
+	wantAll(t, diags[0].Detail(), "1 of them can be told apart", "none was adopted, since 2 resources of this run started creating",
+		"terraform import <address of this coze_workspace> ")
+	if n := len(mock.RequestsTo(http.MethodPost, "/v1/workspaces")); n != 1 {
+		t.Errorf("the create was sent %d times, want once", n)
+	}
+}
+
+// A create answered with an id that another resource of the walk already
+// adopted fails instead of sharing the object.
+func TestCreateWorkspaceNeverSharesAnAdoptedID(t *testing.T) {
+	const adopted = "7530000000000000099"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Method {
+		case http.MethodPost:
+			_, _ = io.WriteString(w, `{"code":0,"msg":"","data":{"id":"`+adopted+`"}}`)
+		default:
+			_, _ = io.WriteString(w, `{"code":0,"msg":"","data":{"workspaces":[],"total_count":0}}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	client, err := coze.NewClient(coze.Config{BaseURL: srv.URL, Token: mockcoze.DefaultToken, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{}}}
+	if !r.data.written.claim("workspace", adopted) {
+		t.Fatal("claim")
+	}
+	var diags diag.Diagnostics
+	if id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags); id != "" || !diags.HasError() {
+		t.Fatalf("created %q, shared with the resource that adopted it: %v", id, diags)
+	}
+	wantAll(t, diags[0].Summary(), adopted, "another resource of this run adopted")
+}
