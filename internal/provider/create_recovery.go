@@ -151,9 +151,12 @@ func (r *createRecovery) close() {
 
 // createCandidate is an object of the created one's name in its list.
 type createCandidate struct {
-	id     string
-	isNew  bool   // told apart as made by this create
-	detail string // what tells it apart, or not: "updated at 2026-..."
+	id    string
+	isNew bool // told apart as made by this create
+	// adoptedElsewhere: new, but another resource of this run adopted it
+	// first, so it is listed without an import command.
+	adoptedElsewhere bool
+	detail           string // what tells it apart, or not: "updated at 2026-..."
 }
 
 // uncertainCreation is what uncertainCreate reports on.
@@ -174,6 +177,9 @@ type uncertainCreation struct {
 	// the walk started (writtenIDs.createsStarted): more than one, and none
 	// is adopted, since the one new object may be another create's.
 	sameNameCreates func() int
+	// noneCanBeNew: no candidate can be told apart as made by this create
+	// (the list before it is unknown), so the first good read is the last.
+	noneCanBeNew bool
 	// Set by lookForCreated: the one new candidate, claimed; how many times
 	// the list was read, and the time from the failure to the last read.
 	adopted string
@@ -240,6 +246,9 @@ func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainC
 			}
 			continue // a failed read may pass
 		}
+		if u.noneCanBeNew {
+			return // waiting cannot make one adoptable
+		}
 		fresh := u.fresh()
 		if len(fresh) > 1 {
 			return // waiting does not tell them apart
@@ -254,7 +263,7 @@ func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainC
 			}
 			for j := range u.candidates {
 				if u.candidates[j].id == fresh[0].id {
-					u.candidates[j].isNew = false
+					u.candidates[j].isNew, u.candidates[j].adoptedElsewhere = false, true
 					u.candidates[j].detail += ", adopted by another resource of this run"
 				}
 			}
@@ -293,6 +302,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	var list strings.Builder
 	sort.Slice(u.candidates, func(i, j int) bool { return u.candidates[i].id < u.candidates[j].id })
 	for _, c := range u.candidates {
+		if c.adoptedElsewhere {
+			fmt.Fprintf(&list, "\n  - %s (%s)", c.id, c.detail)
+			continue
+		}
 		fmt.Fprintf(&list, "\n  - %s (%s): terraform import <address of this %s> %s", c.id, c.detail, u.resourceType, u.importID(c.id))
 	}
 	looked := ""
@@ -336,6 +349,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 		if len(u.candidates) > 0 {
 			next = "If one of these is it, import it with the command shown. " + next
 		}
+	case u.noneCanBeNew:
+		next = fmt.Sprintf("No %s of the name can be told apart as made by this create, so whether it made one is unknown. "+
+			"Before applying again, which could create a second %s, look in Coze: %s. If this create's %s is there, import it: %s.",
+			u.what, u.what, u.lookIn, u.what, importCmd)
 	case len(u.candidates) == 0:
 		next = fmt.Sprintf("Most likely none was made, but Coze may still carry out a create whose answer was lost. Before "+
 			"applying again, look in Coze: %s. If one appears, import it: %s.", u.lookIn, importCmd)
@@ -505,6 +522,7 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		u.newMeans = "none can be: that list may not show the new workspace, so it was not read before the create"
 	case beforeErr != nil:
 		u.newMeans = "none can be: the list could not be read before the create (" + beforeErr.Error() + ")"
+		u.noneCanBeNew = true
 	}
 	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
 		u.listErr = listAll(ctx, func(id string, w coze.Workspace) {

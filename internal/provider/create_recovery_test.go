@@ -756,3 +756,56 @@ func TestCreateWorkspaceNeverSharesAnAdoptedID(t *testing.T) {
 	}
 	wantAll(t, diags[0].Summary(), adopted, "another resource of this run adopted")
 }
+
+// A new object that another resource of the run adopted first is listed
+// with what tells it apart, but without an import command: importing it
+// would make two resources manage it.
+func TestUncertainCreateListsAnObjectAdoptedElsewhereWithoutImport(t *testing.T) {
+	client, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn", Token: "pat_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written writtenIDs
+	written.claim("bot", "7") // adopted by another resource of this run
+	u := uncertainCreation{
+		what: "Coze bot", resourceType: "coze_bot", name: "b", where: "workspace 1", err: errors.New("HTTP 502"),
+		lookIn: "in the Coze console", importID: func(id string) string { return "1/" + id },
+		claim: func(id string) bool { return written.claim("bot", id) },
+	}
+	lookForCreated(context.Background(), testCreateRechecks, &u, func(_ context.Context, u *uncertainCreation) {
+		u.candidates = []createCandidate{{id: "7", isNew: true, detail: "updated now"}, {id: "6", detail: "updated in 2020"}}
+	})
+	var diags diag.Diagnostics
+	if adopted := uncertainCreate(&diags, client, u); adopted != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", adopted, diags)
+	}
+	detail := diags[0].Detail()
+	wantAll(t, detail, "- 7 (updated now, adopted by another resource of this run)", "- 6 (updated in 2020): terraform import <address of this coze_bot> 1/6")
+	if strings.Contains(detail, "1/7") {
+		t.Errorf("the error suggests importing bot 7, which another resource of this run adopted:\n%s", detail)
+	}
+}
+
+// Where the workspace list before the create could not be read, no
+// workspace can be adopted: the first good read after the failure is the
+// last.
+func TestCreateWorkspaceReadsOnceWhereTheListBeforeFailed(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: 4101, Msg: "no permission"})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/workspaces", Status: http.StatusBadGateway,
+		RawBody: "<html>502</html>", AfterServing: true})
+	client := mockClient(t, mock)
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
+	var diags diag.Diagnostics
+	if id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags); id != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", id, diags)
+	}
+	if n := len(mock.RequestsTo(http.MethodGet, "/v1/workspaces")); n != 2 {
+		t.Errorf("the workspace list was read %d times, want twice (the failed read before the create, one after)", n)
+	}
+	detail := diags[0].Detail()
+	wantAll(t, detail, "the list before the create is unknown", "whether it made one is unknown", "terraform import <address of this coze_workspace> ")
+	if strings.Contains(detail, "none was made") {
+		t.Errorf("the error says none was made:\n%s", detail)
+	}
+}
