@@ -414,9 +414,17 @@ func (r *botPublishResource) channelsStillPublished(ctx context.Context, client 
 			case connector == coze.ConnectorAPI:
 				var readErr error
 				if isPublished, readErr = publishedToAPI(ctx, client, wb.bot); readErr != nil {
-					addAPIError(diags, client, "read the published version of Coze bot "+wb.bot, readErr,
-						"Workspace "+wb.workspace+" lists the bot under published_draft only, which does not tell whether it is "+
-							"still published; the state was left as it was.")
+					hint := "Workspace " + wb.workspace + " lists the bot under published_draft only, which does not tell whether it is " +
+						"still published; the state was left as it was."
+					if coze.IsNotFound(readErr) {
+						// The workspace has just listed the bot: most likely a
+						// permission, which every refresh meets again.
+						hint += " The workspace has just listed the bot, so the token's user most likely lacks the permission to " +
+							"read its published version: check the token's permissions and its role in workspace " + wb.workspace +
+							". If this bot's publishing should no longer be managed, remove the resource from the state with " +
+							"terraform state rm <address of this coze_bot_publish>."
+					}
+					addAPIError(diags, client, "read the published version of Coze bot "+wb.bot, readErr, hint)
 					return nil, nil, false
 				}
 				if isPublished && len(connectors) > 1 {
