@@ -265,7 +265,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 				continue
 			}
 			r.data.publishStates.published(plan.SpaceID.ValueString())
-			r.data.written.add("bot", plan.BotID.ValueString())
+			r.data.written.addBot(plan.BotID.ValueString())
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
 				addAPIError(&resp.Diagnostics, client, "unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, err)
 				return
@@ -292,7 +292,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		return
 	}
 	r.data.publishStates.published(plan.SpaceID.ValueString())
-	r.data.written.add("bot", plan.BotID.ValueString()) // an uncertain create of this walk must not adopt it
+	r.data.written.addBot(plan.BotID.ValueString()) // an uncertain create of this walk must not adopt it
 	published, err := client.PublishBot(ctx, &coze.PublishBotRequest{
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
@@ -486,7 +486,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	r.data.publishStates.published(state.SpaceID.ValueString())
-	r.data.written.add("bot", state.BotID.ValueString())
+	r.data.written.addBot(state.BotID.ValueString())
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {

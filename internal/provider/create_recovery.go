@@ -66,7 +66,9 @@ func (w *writtenIDs) createsStarted(kind, scope, name string) int {
 	return w.starts[kind+"/"+scope+"/"+name]
 }
 
-func (w *writtenIDs) add(kind, id string) { w.ids.Store(kind+"/"+id, true) }
+// addBot records a bot this walk updated, published or unpublished (a
+// created one is claimed).
+func (w *writtenIDs) addBot(id string) { w.ids.Store("bot/"+id, true) }
 
 func (w *writtenIDs) has(kind, id string) bool {
 	_, ok := w.ids.Load(kind + "/" + id)
