@@ -137,14 +137,14 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	r.data.written.createStarted("bot", spaceID, create.Name)
 	botID, err := client.CreateBot(ctx, create)
 	adopted := false
-	var recovery createRecovery
+	recovery := newCreateRecovery(ctx)
 	defer recovery.close()
 	switch {
 	case coze.IsUncertainCreate(err):
 		// The bot may exist: never create it again (recoverBotCreate). The
 		// looking and the adopted bot's update run on the recovery context:
 		// the create's may have run out.
-		ctx = recovery.context(ctx)
+		ctx = recovery.context()
 		if botID = r.recoverBotCreate(ctx, client, botCreateAttempt{request: create, started: started, err: err}, &resp.Diagnostics); botID == "" {
 			return
 		}

@@ -107,21 +107,26 @@ const createRecheckTimeout = 30 * time.Second
 // createRecovery is the one context of everything after an uncertain
 // create: the list reads and the adopted object's follow-up requests. It is
 // made at the failure, with the create's deadline or createRecheckTimeout
-// from then, whichever is later, and detached from the create's deadline
-// (a create that failed because its timeout ran out must still look, or it
+// from then, whichever is later, and detached from the create's deadline (a
+// create that failed because its timeout ran out must still look, or it
 // could never adopt what it made), but cancelled with the create's context
-// for any other reason (Terraform stopping the apply). The zero value has
-// no context yet; close releases it.
+// for any other reason (Terraform stopping the apply). close releases it.
 type createRecovery struct {
-	ctx  context.Context
-	stop func()
+	create context.Context // the create's own
+	ctx    context.Context // made by context
+	stop   func()
 }
 
-// context returns the recovery context, made from parent at the first call.
-func (r *createRecovery) context(parent context.Context) context.Context {
+func newCreateRecovery(create context.Context) *createRecovery {
+	return &createRecovery{create: create}
+}
+
+// context returns the recovery context, made at the first call.
+func (r *createRecovery) context() context.Context {
 	if r.ctx != nil {
 		return r.ctx
 	}
+	parent := r.create
 	deadline := time.Now().Add(createRecheckTimeout)
 	if d, ok := parent.Deadline(); ok && d.After(deadline) {
 		deadline = d
@@ -136,13 +141,13 @@ func (r *createRecovery) context(parent context.Context) context.Context {
 	return ctx
 }
 
-// or is the recovery context once there is one (an object was recovered),
-// else ctx.
-func (r *createRecovery) or(ctx context.Context) context.Context {
+// current is the recovery context once there is one (an object was
+// recovered), else the create's.
+func (r *createRecovery) current() context.Context {
 	if r.ctx != nil {
 		return r.ctx
 	}
-	return ctx
+	return r.create
 }
 
 func (r *createRecovery) close() {
@@ -477,9 +482,11 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 // the new workspace: the owner's (user_id and coze_account_id) when the
 // workspace is created for an owner_uid, otherwise the token's.
 //
-// After an uncertain create, the looking runs on recovery's context, which
-// the caller goes on with for the adopted workspace.
-func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Client, req *coze.CreateWorkspaceRequest, recovery *createRecovery, diags *diag.Diagnostics) string {
+// The create runs on recovery's create context; after an uncertain create,
+// the looking runs on its recovery context, which the caller goes on with
+// for the adopted workspace (createRecovery.current).
+func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *coze.Client, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+	ctx := recovery.create
 	list, listName, where, unchecked := workspaceCreateList(client, req)
 	listAll := func(ctx context.Context, add func(string, coze.Workspace)) error {
 		return client.EachWorkspace(ctx, list, func(w coze.Workspace) bool {
@@ -508,7 +515,7 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		addAPIError(diags, client, operation, err)
 		return ""
 	}
-	ctx = recovery.context(ctx)
+	ctx = recovery.context()
 	u := uncertainCreation{
 		what: "Coze workspace", resourceType: "coze_workspace", name: req.Name, where: where, err: err, unchecked: unchecked,
 		newMeans:       "not in the list read just before the create, and written by no other resource of this run",

@@ -598,7 +598,7 @@ func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
 	client := mockClient(t, mock)
 	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
 	var diags diag.Diagnostics
-	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &createRecovery{}, &diags)
+	id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &diags)
 	if id != "" || !diags.HasError() {
 		t.Fatalf("created %q: %v", id, diags)
 	}
@@ -653,26 +653,26 @@ resource "coze_bot" "b" {
 func TestCreateRecoveryOutlivesTheCreatesDeadlineOnly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	var recovery createRecovery
+	recovery := newCreateRecovery(ctx)
 	defer recovery.close()
 	reads := 0
 	u := uncertainCreation{}
 	rechecks := []time.Duration{0, 50 * time.Millisecond, 50 * time.Millisecond} // the deadline passes during the first wait
-	lookForCreated(recovery.context(ctx), rechecks, &u, func(ctx context.Context, u *uncertainCreation) {
+	lookForCreated(recovery.context(), rechecks, &u, func(ctx context.Context, u *uncertainCreation) {
 		reads++
 		u.listErr = ctx.Err()
 	})
 	if reads != len(rechecks) || u.listErr != nil {
 		t.Errorf("%d reads (last error %v), want %d without error: the create's deadline ended the looking", reads, u.listErr, len(rechecks))
 	}
-	if d, ok := recovery.context(ctx).Deadline(); !ok || time.Until(d) < createRecheckTimeout-10*time.Second {
+	if d, ok := recovery.context().Deadline(); !ok || time.Until(d) < createRecheckTimeout-10*time.Second {
 		t.Errorf("recovery deadline %v, want about %s from the failure", d, createRecheckTimeout)
 	}
 
 	stopped, stop := context.WithCancel(context.Background())
-	var other createRecovery
+	other := newCreateRecovery(stopped)
 	defer other.close()
-	rctx := other.context(stopped)
+	rctx := other.context()
 	stop()
 	select {
 	case <-rctx.Done():
@@ -717,7 +717,7 @@ func TestCreateWorkspaceNeverAdoptsWhileAnotherCreateOfTheNameRuns(t *testing.T)
 	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
 	r.data.written.createStarted("workspace", "", "w") // another coze_workspace "w" of this walk, its answer not yet come
 	var diags diag.Diagnostics
-	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags)
+	id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags)
 	if id != "" || !diags.HasError() {
 		t.Fatalf("adopted %q: %v", id, diags)
 	}
@@ -751,7 +751,7 @@ func TestCreateWorkspaceNeverSharesAnAdoptedID(t *testing.T) {
 		t.Fatal("claim")
 	}
 	var diags diag.Diagnostics
-	if id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags); id != "" || !diags.HasError() {
+	if id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags); id != "" || !diags.HasError() {
 		t.Fatalf("created %q, shared with the resource that adopted it: %v", id, diags)
 	}
 	wantAll(t, diags[0].Summary(), adopted, "another resource of this run adopted")
@@ -797,7 +797,7 @@ func TestCreateWorkspaceReadsOnceWhereTheListBeforeFailed(t *testing.T) {
 	client := mockClient(t, mock)
 	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
 	var diags diag.Diagnostics
-	if id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &createRecovery{}, &diags); id != "" || !diags.HasError() {
+	if id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags); id != "" || !diags.HasError() {
 		t.Fatalf("adopted %q: %v", id, diags)
 	}
 	if n := len(mock.RequestsTo(http.MethodGet, "/v1/workspaces")); n != 2 {
