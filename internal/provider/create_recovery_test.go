@@ -809,3 +809,75 @@ func TestCreateWorkspaceReadsOnceWhereTheListBeforeFailed(t *testing.T) {
 		t.Errorf("the error says none was made:\n%s", detail)
 	}
 }
+
+// Two coze_bot of one name in one workspace: the first create's answer is
+// lost (504, and nothing made) while the second one's bot is made but its
+// answer not yet in. The second's bot looks new to the first, which must
+// not adopt it: the first fails, the second keeps its own bot. The second's
+// answer comes at the first's second list read, or after 10 s when there is
+// none (the first adopts nothing and stops after one read); without the
+// count of creates started, the first adopts the bot at its first read.
+func TestAccBot_anUncertainCreateNeverAdoptsWhileAnotherCreateOfTheNameRuns(t *testing.T) {
+	t.Parallel()
+	mock := mockcoze.New(mockcoze.Options{Token: testToken})
+	var mu sync.Mutex
+	creates, lists := 0, 0
+	secondArrived, listed := make(chan struct{}), make(chan struct{})
+	var listedOnce sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/bot/create":
+			mu.Lock()
+			creates++
+			n := creates
+			mu.Unlock()
+			if n == 1 { // lost before it was carried out, answered once both creates run
+				wait(secondArrived)
+				w.WriteHeader(http.StatusGatewayTimeout)
+				_, _ = io.WriteString(w, "<html>504 Gateway Time-out</html>")
+				return
+			}
+			close(secondArrived)
+			rec := httptest.NewRecorder()
+			mock.ServeHTTP(rec, r)
+			wait(listed) // the first create's recovery has looked at this bot
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/bots":
+			// The second read shows that the first one was looked through.
+			mu.Lock()
+			if creates == 2 {
+				if lists++; lists == 2 {
+					listedOnce.Do(func() { close(listed) })
+				}
+			}
+			mu.Unlock()
+			mock.ServeHTTP(w, r)
+		default:
+			mock.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	env := &testEnv{mock: mock, url: srv.URL}
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: env.config(`
+resource "coze_bot" "a" {
+  space_id = "7341000000000000"
+  name     = "twin"
+}
+resource "coze_bot" "b" {
+  space_id = "7341000000000000"
+  name     = "twin"
+}`),
+			ExpectError: regexp.MustCompile(`(?s)Cannot\s+create\s+Coze\s+bot\s+"twin".*HTTP\s+504.*none\s+was\s+adopted,\s+since\s+2\s+resources\s+of\s+this\s+run\s+started\s+creating.*Nothing\s+was\s+kept`),
+		}},
+	})
+	if ids := env.botsNamed(t, "twin"); len(ids) != 1 {
+		t.Errorf("bots named twin: %v, want the second create's only", ids)
+	}
+}
