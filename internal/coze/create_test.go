@@ -146,7 +146,11 @@ func TestACreateWithoutItsIDIsACreatedObject(t *testing.T) {
 	client := newTestClient(t, srv.URL)
 	_, botErr := client.CreateBot(context.Background(), &CreateBotRequest{SpaceID: "7341", Name: "b"})
 	_, workspaceErr := client.CreateWorkspace(context.Background(), &CreateWorkspaceRequest{Name: "w", Description: "d"})
-	for _, err := range []error{botErr, workspaceErr} {
+	_, datasetErr := client.CreateDataset(context.Background(), &CreateDatasetRequest{SpaceID: "7341", Name: "kb"})
+	docs := newAPIServer(t, envelopeHandler(200, `{"code":0,"msg":"","document_infos":[{"name":"a"}]}`))
+	_, documentErr := newTestClient(t, docs.URL).CreateDocuments(context.Background(), &CreateDocumentsRequest{DatasetID: "77",
+		DocumentBases: []DocumentBase{{Name: "a"}}})
+	for _, err := range []error{botErr, workspaceErr, datasetErr, documentErr} {
 		var uncertain *UncertainCreateError
 		if !errors.As(err, &uncertain) || !uncertain.Created || !strings.Contains(err.Error(), "was created") {
 			t.Errorf("want an UncertainCreateError of a created object, got %v", err)

@@ -112,8 +112,9 @@ func (c *Client) CreateDataset(ctx context.Context, req *CreateDatasetRequest) (
 	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/v1/datasets", body: req, out: &data}); err != nil {
 		return "", err
 	}
-	if data.DatasetID == "" {
-		return "", fmt.Errorf("%s: the API returned no dataset_id", op)
+	if data.DatasetID == "" { // a success without the id: the knowledge base was created
+		return "", &UncertainCreateError{Operation: op, Created: true,
+			Err: fmt.Errorf("%s: the API answered success but returned no dataset_id", op)}
 	}
 	return data.DatasetID.String(), nil
 }
@@ -396,8 +397,9 @@ func (c *Client) CreateDocuments(ctx context.Context, req *CreateDocumentsReques
 				op, len(resp.DocumentInfos), len(batch.DocumentBases))
 		}
 		for _, d := range resp.DocumentInfos {
-			if d.ID == "" {
-				return append(created, resp.DocumentInfos...), fmt.Errorf("%s: the API returned a document without document_id", op)
+			if d.ID == "" { // a success without the ids: the documents were created
+				return append(created, resp.DocumentInfos...), &UncertainCreateError{Operation: op, Created: true,
+					Err: fmt.Errorf("%s: the API answered success but returned a document without document_id", op)}
 			}
 		}
 		created = append(created, resp.DocumentInfos...)

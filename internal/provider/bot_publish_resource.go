@@ -265,7 +265,7 @@ func (r *botPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 				continue
 			}
 			r.data.publishStates.published(plan.SpaceID.ValueString())
-			r.data.written.add("bot", plan.BotID.ValueString())
+			r.data.written.addBot(plan.BotID.ValueString())
 			if err := client.UnpublishBot(ctx, plan.BotID.ValueString(), id, plan.UnpublishReason.ValueString()); err != nil && !alreadyUnpublished(err) {
 				addAPIError(&resp.Diagnostics, client, "unpublish Coze bot "+plan.BotID.ValueString()+" from connector "+id, err)
 				return
@@ -292,7 +292,7 @@ func (r *botPublishResource) publish(ctx context.Context, plan *botPublishModel,
 		return
 	}
 	r.data.publishStates.published(plan.SpaceID.ValueString())
-	r.data.written.add("bot", plan.BotID.ValueString()) // an uncertain create of this walk must not adopt it
+	r.data.written.addBot(plan.BotID.ValueString()) // an uncertain create of this walk must not adopt it
 	published, err := client.PublishBot(ctx, &coze.PublishBotRequest{
 		BotID: plan.BotID.ValueString(), ConnectorIDs: stringElements(plan.ConnectorIDs), Connectors: connectors,
 	})
@@ -414,9 +414,17 @@ func (r *botPublishResource) channelsStillPublished(ctx context.Context, client 
 			case connector == coze.ConnectorAPI:
 				var readErr error
 				if isPublished, readErr = publishedToAPI(ctx, client, wb.bot); readErr != nil {
-					addAPIError(diags, client, "read the published version of Coze bot "+wb.bot, readErr,
-						"Workspace "+wb.workspace+" lists the bot under published_draft only, which does not tell whether it is "+
-							"still published; the state was left as it was.")
+					hint := "Workspace " + wb.workspace + " lists the bot under published_draft only, which does not tell whether it is " +
+						"still published; the state was left as it was."
+					if coze.IsNotFound(readErr) {
+						// The workspace has just listed the bot: most likely a
+						// permission, which every refresh meets again.
+						hint += " The workspace has just listed the bot, so the token's user most likely lacks the permission to " +
+							"read its published version: check the token's permissions and its role in workspace " + wb.workspace +
+							". If this bot's publishing should no longer be managed, remove the resource from the state with " +
+							"terraform state rm <address of this coze_bot_publish>."
+					}
+					addAPIError(diags, client, "read the published version of Coze bot "+wb.bot, readErr, hint)
 					return nil, nil, false
 				}
 				if isPublished && len(connectors) > 1 {
@@ -478,7 +486,7 @@ func (r *botPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	r.data.publishStates.published(state.SpaceID.ValueString())
-	r.data.written.add("bot", state.BotID.ValueString())
+	r.data.written.addBot(state.BotID.ValueString())
 	for _, id := range stringElements(state.ConnectorIDs) {
 		err := client.UnpublishBot(ctx, state.BotID.ValueString(), id, state.UnpublishReason.ValueString())
 		if err != nil && !alreadyUnpublished(err) {

@@ -501,5 +501,7 @@ func TestChannelsStillPublishedKeepsTheStateWhenThePublishedReadIsRefused(t *tes
 		t.Fatalf("still %v, dropped %v, ok %v: want the state left as it was", still, dropped, ok)
 	}
 	d := onlyDiag(t, diags, diag.SeverityError)
-	wantAll(t, d.Detail(), "4006", "published_draft only", "left as it was")
+	wantAll(t, d.Detail(), "4006", "published_draft only", "left as it was",
+		"lacks the permission to read its published version", "token's permissions", "workspace "+mockcoze.DefaultSpaceID,
+		"terraform state rm <address of this coze_bot_publish>")
 }

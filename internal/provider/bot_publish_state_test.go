@@ -164,12 +164,12 @@ func TestPublishStatesForgetAWorkspaceThisProviderChanged(t *testing.T) {
 // An error answer is shared by everyone waiting for the listing and kept
 // for the walk, with its code, msg and logid; the next walk lists again.
 // A resource whose context ends stops waiting, without failing the listing
-// for the others.
+// for the others waiting for it.
 func TestPublishStatesShareErrors(t *testing.T) {
 	t.Parallel()
 	env, _ := publishedBots(t, 2, "1024")
 	client := env.apiClientFor(t)
-	env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: coze.CodePermissionDenied, Msg: "no listBot permission", Delay: 100 * time.Millisecond})
+	env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/bots", Code: coze.CodePermissionDenied, Msg: "no listBot permission", Delay: 2 * time.Second})
 	states := newPublishStates()
 
 	cancelled, cancel := context.WithCancel(context.Background())
@@ -178,10 +178,27 @@ func TestPublishStatesShareErrors(t *testing.T) {
 		_, err := states.publishedTo(cancelled, client, mockcoze.DefaultSpaceID, "1024")
 		first <- err
 	}()
-	time.Sleep(20 * time.Millisecond) // the listing is in flight
+	second := make(chan error, 1)
+	go func() {
+		_, err := states.publishedTo(context.Background(), client, mockcoze.DefaultSpaceID, "1024")
+		second <- err
+	}()
+	for joined, deadline := false, time.Now().Add(10*time.Second); !joined; time.Sleep(time.Millisecond) { // both wait for the listing in flight
+		if time.Now().After(deadline) {
+			t.Fatal("the two resources never waited for one listing together")
+		}
+		states.listings.mu.Lock()
+		for _, f := range states.listings.flights {
+			joined = f.callers == 2
+		}
+		states.listings.mu.Unlock()
+	}
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Errorf("the cancelled resource got %v, want its context's error", err)
+	}
+	if apiErr, ok := coze.AsAPIError(<-second); !ok || apiErr.Code != coze.CodePermissionDenied {
+		t.Errorf("the resource still waiting got %v, want the listing's 4101", apiErr)
 	}
 	for range 3 {
 		_, err := states.publishedTo(context.Background(), client, mockcoze.DefaultSpaceID, "1024")

@@ -134,11 +134,17 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
 	}
 	started := time.Now()
+	r.data.written.createStarted("bot", spaceID, create.Name)
 	botID, err := client.CreateBot(ctx, create)
 	adopted := false
+	recovery := newCreateRecovery(ctx)
+	defer recovery.close()
 	switch {
 	case coze.IsUncertainCreate(err):
-		// The bot may exist: never create it again (recoverBotCreate).
+		// The bot may exist: never create it again (recoverBotCreate). The
+		// looking and the adopted bot's update run on the recovery context:
+		// the create's may have run out.
+		ctx = recovery.context()
 		if botID = r.recoverBotCreate(ctx, client, botCreateAttempt{request: create, started: started, err: err}, &resp.Diagnostics); botID == "" {
 			return
 		}
@@ -147,9 +153,12 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addAPIError(&resp.Diagnostics, client, "create bot in space "+spaceID, err)
 		return
 	default:
+		if !r.data.written.claim("bot", botID) {
+			addCreatedButAdoptedError(&resp.Diagnostics, "Coze bot", botID, create.Name)
+			return
+		}
 		tflog.Info(ctx, "Created Coze bot", map[string]any{"bot_id": botID, "space_id": spaceID})
 	}
-	r.data.written.add("bot", botID)
 	r.data.publishStates.botCreated(spaceID, botID) // a coze_bot_publish of this walk may check its space_id
 
 	resp.State.Raw = req.Plan.Raw.Copy()

@@ -402,7 +402,7 @@ func (r *botSettingsResource) sendUpdate(ctx context.Context, action string, pla
 		return diags
 	}
 	tflog.Debug(ctx, "Updating Coze bot", map[string]any{"bot_id": body.BotID, "action": action})
-	r.data.written.add("bot", body.BotID) // before the write: an uncertain create of this walk must not adopt it
+	r.data.written.addBot(body.BotID) // before the write: an uncertain create of this walk must not adopt it
 	if err := client.UpdateBot(ctx, body); err != nil {
 		// Not attached to an attribute: the API's errors name no attribute
 		// of the resource, and bot_id is rarely the one at fault.

@@ -36,10 +36,39 @@ import (
 // writtenIDs records the objects this provider wrote in one walk (created,
 // updated, published or unpublished; it hangs off providerData), so that an
 // uncertain create never adopts an object that another resource of the run
-// created or touched within the create's window. The zero value is ready.
-type writtenIDs struct{ ids sync.Map }
+// created or touched within the create's window. It also counts the creates
+// started per kind, scope and name: a create's id is known only when its
+// answer comes, so while two creates of one name run, a bot or workspace of
+// that name cannot be told to be one's or the other's, and neither adopts.
+// The zero value is ready.
+type writtenIDs struct {
+	ids    sync.Map
+	mu     sync.Mutex
+	starts map[string]int // kind/scope/name: creates started in this walk
+}
 
-func (w *writtenIDs) add(kind, id string) { w.ids.Store(kind+"/"+id, true) }
+// createStarted counts a create of kind named name in scope (a workspace,
+// a workspace list), before it is sent.
+func (w *writtenIDs) createStarted(kind, scope, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.starts == nil {
+		w.starts = map[string]int{}
+	}
+	w.starts[kind+"/"+scope+"/"+name]++
+}
+
+// createsStarted is how many creates of kind named name in scope this walk
+// started.
+func (w *writtenIDs) createsStarted(kind, scope, name string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.starts[kind+"/"+scope+"/"+name]
+}
+
+// addBot records a bot this walk updated, published or unpublished (a
+// created one is claimed).
+func (w *writtenIDs) addBot(id string) { w.ids.Store("bot/"+id, true) }
 
 func (w *writtenIDs) has(kind, id string) bool {
 	_, ok := w.ids.Load(kind + "/" + id)
@@ -70,15 +99,71 @@ func (d *providerData) rechecks() []time.Duration {
 	return defaultCreateRechecks
 }
 
-// createRecheckTimeout bounds the looking when the create's own timeout has
-// run out.
+// createRecheckTimeout is the least time that the looking after an
+// uncertain create and the adopted object's follow-up requests get, even
+// when the create failed because its own timeout ran out.
 const createRecheckTimeout = 30 * time.Second
+
+// createRecovery is the one context of everything after an uncertain
+// create: the list reads and the adopted object's follow-up requests. It is
+// made at the failure, with the create's deadline or createRecheckTimeout
+// from then, whichever is later, and detached from the create's deadline (a
+// create that failed because its timeout ran out must still look, or it
+// could never adopt what it made), but cancelled with the create's context
+// for any other reason (Terraform stopping the apply). close releases it.
+type createRecovery struct {
+	create context.Context // the create's own
+	ctx    context.Context // made by context
+	stop   func()
+}
+
+func newCreateRecovery(create context.Context) *createRecovery {
+	return &createRecovery{create: create}
+}
+
+// context returns the recovery context, made at the first call.
+func (r *createRecovery) context() context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	parent := r.create
+	deadline := time.Now().Add(createRecheckTimeout)
+	if d, ok := parent.Deadline(); ok && d.After(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(parent), deadline)
+	stopAfter := context.AfterFunc(parent, func() {
+		if !errors.Is(parent.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	r.ctx, r.stop = ctx, func() { stopAfter(); cancel() }
+	return ctx
+}
+
+// current is the recovery context once there is one (an object was
+// recovered), else the create's.
+func (r *createRecovery) current() context.Context {
+	if r.ctx != nil {
+		return r.ctx
+	}
+	return r.create
+}
+
+func (r *createRecovery) close() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
 
 // createCandidate is an object of the created one's name in its list.
 type createCandidate struct {
-	id     string
-	isNew  bool   // told apart as made by this create
-	detail string // what tells it apart, or not: "updated at 2026-..."
+	id    string
+	isNew bool // told apart as made by this create
+	// adoptedElsewhere: new, but another resource of this run adopted it
+	// first, so it is listed without an import command.
+	adoptedElsewhere bool
+	detail           string // what tells it apart, or not: "updated at 2026-..."
 }
 
 // uncertainCreation is what uncertainCreate reports on.
@@ -95,6 +180,13 @@ type uncertainCreation struct {
 	noSecondCreate string
 	importID       func(id string) string
 	claim          func(id string) bool // writtenIDs.claim of the object's kind
+	// sameNameCreates, when set, is how many creates of this name and scope
+	// the walk started (writtenIDs.createsStarted): more than one, and none
+	// is adopted, since the one new object may be another create's.
+	sameNameCreates func() int
+	// noneCanBeNew: no candidate can be told apart as made by this create
+	// (the list before it is unknown), so the first good read is the last.
+	noneCanBeNew bool
 	// Set by lookForCreated: the one new candidate, claimed; how many times
 	// the list was read, and the time from the failure to the last read.
 	adopted string
@@ -107,6 +199,13 @@ type uncertainCreation struct {
 func (u *uncertainCreation) created() bool {
 	var uncertain *coze.UncertainCreateError
 	return errors.As(u.err, &uncertain) && uncertain.Created
+}
+
+// sharedName reports whether another create of the walk was started with
+// this name and scope: read after the list, so that a create started after
+// the check cannot be in the list read.
+func (u *uncertainCreation) sharedName() bool {
+	return u.sameNameCreates != nil && u.sameNameCreates() > 1
 }
 
 func (u *uncertainCreation) checked() bool { return u.listErr == nil && u.unchecked == "" }
@@ -123,18 +222,12 @@ func (u *uncertainCreation) fresh() []createCandidate {
 
 // lookForCreated fills u's candidates by look, and reads the list again
 // after each wait of rechecks while it shows nothing to adopt (a create
-// carried out late appears then), within ctx, or within
-// createRecheckTimeout when the create's own timeout has run out. A list
+// carried out late appears then), within ctx (createRecovery's). A list
 // that may not show the object at all (unchecked) is read once: waiting
 // cannot make it tell. The one new candidate is adopted only if it can be
 // claimed (writtenIDs.claim); one that another create of the run adopted is
 // not new.
 func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainCreation, look func(context.Context, *uncertainCreation)) {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), createRecheckTimeout)
-		defer cancel()
-	}
 	failed := time.Now()
 	for i, wait := range rechecks {
 		if i > 0 {
@@ -160,18 +253,24 @@ func lookForCreated(ctx context.Context, rechecks []time.Duration, u *uncertainC
 			}
 			continue // a failed read may pass
 		}
+		if u.noneCanBeNew {
+			return // waiting cannot make one adoptable
+		}
 		fresh := u.fresh()
 		if len(fresh) > 1 {
 			return // waiting does not tell them apart
 		}
 		if len(fresh) == 1 {
+			if u.sharedName() {
+				return // waiting does not tell whose it is
+			}
 			if u.claim == nil || u.claim(fresh[0].id) {
 				u.adopted = fresh[0].id
 				return
 			}
 			for j := range u.candidates {
 				if u.candidates[j].id == fresh[0].id {
-					u.candidates[j].isNew = false
+					u.candidates[j].isNew, u.candidates[j].adoptedElsewhere = false, true
 					u.candidates[j].detail += ", adopted by another resource of this run"
 				}
 			}
@@ -210,6 +309,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	var list strings.Builder
 	sort.Slice(u.candidates, func(i, j int) bool { return u.candidates[i].id < u.candidates[j].id })
 	for _, c := range u.candidates {
+		if c.adoptedElsewhere {
+			fmt.Fprintf(&list, "\n  - %s (%s)", c.id, c.detail)
+			continue
+		}
 		fmt.Fprintf(&list, "\n  - %s (%s): terraform import <address of this %s> %s", c.id, c.detail, u.resourceType, u.importID(c.id))
 	}
 	looked := ""
@@ -225,6 +328,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 		adopted := "so none was adopted"
 		if !checked {
 			adopted = "but none was adopted, since that list may not show every " + u.what + " of the name"
+		}
+		if checked && len(fresh) == 1 && u.sharedName() {
+			adopted = fmt.Sprintf("but none was adopted, since %d resources of this run started creating a %s of this name "+
+				"there, so the new one may be another's", u.sameNameCreates(), u.what)
 		}
 		found = fmt.Sprintf("%s showed %d %s(s) named %q%s, and %d of them can be told apart as made by this create (%s), %s:%s",
 			capitalize(u.where), len(u.candidates), u.what, u.name, looked, len(fresh), u.newMeans, adopted, list.String())
@@ -249,6 +356,10 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 		if len(u.candidates) > 0 {
 			next = "If one of these is it, import it with the command shown. " + next
 		}
+	case u.noneCanBeNew:
+		next = fmt.Sprintf("No %s of the name can be told apart as made by this create, so whether it made one is unknown. "+
+			"Before applying again, which could create a second %s, look in Coze: %s. If this create's %s is there, import it: %s.",
+			u.what, u.what, u.lookIn, u.what, importCmd)
 	case len(u.candidates) == 0:
 		next = fmt.Sprintf("Most likely none was made, but Coze may still carry out a create whose answer was lost. Before "+
 			"applying again, look in Coze: %s. If one appears, import it: %s.", u.lookIn, importCmd)
@@ -267,6 +378,19 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 	addAPIError(diags, client, fmt.Sprintf("create %s %q in %s", u.what, u.name, u.where), shown,
 		strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " "))
 	return ""
+}
+
+// addCreatedButAdoptedError fails a create that succeeded with an object
+// that another resource of the walk already adopted after an uncertain
+// create: two resources must never manage one object, and which one made it
+// is then unknown.
+func addCreatedButAdoptedError(diags *diag.Diagnostics, what, id, name string) {
+	diags.AddError(fmt.Sprintf("Created %s %s, which another resource of this run adopted", what, id),
+		fmt.Sprintf("Coze answered the create of %s %q with id %s, which another resource of this run already took into its "+
+			"state after an uncertain create. Two resources must not manage one %s, so nothing was kept in the state for this "+
+			"one. Look in Coze for the %s(s) named %q: if this create's %s is another one, import it into this resource; "+
+			"otherwise remove this resource from the configuration or give it another name. This is a bug in the provider "+
+			"if it happens: please report it.", what, name, id, what, what, name, what))
 }
 
 // capitalize makes the first letter of s upper case.
@@ -303,18 +427,25 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 		noSecondCreate: "Coze has no API to delete a bot, and a second create would leave a second bot for good",
 		lookIn: fmt.Sprintf("open workspace %s in the Coze console (the number after /space/ in its address) and look for a bot "+
 			"named %q; its id is the number after /bot/ in the bot's address", spaceID, name),
-		importID: func(id string) string { return spaceID + "/" + id },
-		claim:    func(id string) bool { return r.data.written.claim("bot", id) },
-	}
-	switch coverage, err := client.BotListCoverage(ctx, spaceID); {
-	case err != nil:
-		u.unchecked = fmt.Sprintf("the token's workspace list, which tells whether the bot list of workspace %s shows every bot "+
-			"to this token, could not be read (%v)", spaceID, err)
-	case !coverage.Complete:
-		u.unchecked = coverage.Why
+		importID:        func(id string) string { return spaceID + "/" + id },
+		claim:           func(id string) bool { return r.data.written.claim("bot", id) },
+		sameNameCreates: func() int { return r.data.written.createsStarted("bot", spaceID, name) },
 	}
 	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
+	covered := false
 	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
+		// Read until it answers, like the bot list: a failed read may pass.
+		if !covered {
+			coverage, err := client.BotListCoverage(ctx, spaceID)
+			if err != nil {
+				u.listErr = fmt.Errorf("the token's workspace list, which tells whether the bot list of workspace %s shows "+
+					"every bot to this token, could not be read: %w", spaceID, err)
+				return
+			}
+			if covered = true; !coverage.Complete {
+				u.unchecked = coverage.Why // the list still shows the candidates
+			}
+		}
 		bots, err := client.ListAllBots(ctx, coze.ListBotsRequest{WorkspaceID: spaceID, PublishStatus: "all"}, listMaxPages)
 		if err != nil {
 			u.listErr = err
@@ -350,7 +481,12 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 // provider forgets it after each create). The list is the one that shows
 // the new workspace: the owner's (user_id and coze_account_id) when the
 // workspace is created for an owner_uid, otherwise the token's.
-func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Client, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+//
+// The create runs on recovery's create context; after an uncertain create,
+// the looking runs on its recovery context, which the caller goes on with
+// for the adopted workspace (createRecovery.current).
+func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *coze.Client, req *coze.CreateWorkspaceRequest, diags *diag.Diagnostics) string {
+	ctx := recovery.create
 	list, listName, where, unchecked := workspaceCreateList(client, req)
 	listAll := func(ctx context.Context, add func(string, coze.Workspace)) error {
 		return client.EachWorkspace(ctx, list, func(w coze.Workspace) bool {
@@ -365,9 +501,13 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 	if unchecked == "" {
 		before, beforeErr = r.data.workspaces.get(ctx, "", listName, listAll)
 	}
+	r.data.written.createStarted("workspace", listName, req.Name)
 	id, err := client.CreateWorkspace(ctx, req)
 	if err == nil {
-		r.data.written.add("workspace", id)
+		if !r.data.written.claim("workspace", id) {
+			addCreatedButAdoptedError(diags, "Coze workspace", id, req.Name)
+			return ""
+		}
 		return id
 	}
 	operation := fmt.Sprintf("create Coze workspace %q", req.Name)
@@ -375,20 +515,23 @@ func (r *workspaceResource) createWorkspace(ctx context.Context, client *coze.Cl
 		addAPIError(diags, client, operation, err)
 		return ""
 	}
+	ctx = recovery.context()
 	u := uncertainCreation{
 		what: "Coze workspace", resourceType: "coze_workspace", name: req.Name, where: where, err: err, unchecked: unchecked,
 		newMeans:       "not in the list read just before the create, and written by no other resource of this run",
 		noSecondCreate: "Coze has no API to delete a workspace, and a second create would leave a second workspace for good",
 		lookIn: fmt.Sprintf("in the Coze console, look for a workspace named %q among the workspaces of %s; its id is the number "+
 			"after /space/ in its address", req.Name, workspaceOwnerName(req)),
-		importID: func(id string) string { return id },
-		claim:    func(id string) bool { return r.data.written.claim("workspace", id) },
+		importID:        func(id string) string { return id },
+		claim:           func(id string) bool { return r.data.written.claim("workspace", id) },
+		sameNameCreates: func() int { return r.data.written.createsStarted("workspace", listName, req.Name) },
 	}
 	switch {
 	case unchecked != "":
 		u.newMeans = "none can be: that list may not show the new workspace, so it was not read before the create"
 	case beforeErr != nil:
 		u.newMeans = "none can be: the list could not be read before the create (" + beforeErr.Error() + ")"
+		u.noneCanBeNew = true
 	}
 	lookForCreated(ctx, r.data.rechecks(), &u, func(ctx context.Context, u *uncertainCreation) {
 		u.listErr = listAll(ctx, func(id string, w coze.Workspace) {

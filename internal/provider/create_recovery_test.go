@@ -598,7 +598,7 @@ func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
 	client := mockClient(t, mock)
 	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
 	var diags diag.Diagnostics
-	id := r.createWorkspace(context.Background(), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &diags)
+	id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d", OwnerUID: "4026880821030"}, &diags)
 	if id != "" || !diags.HasError() {
 		t.Fatalf("created %q: %v", id, diags)
 	}
@@ -606,4 +606,278 @@ func TestCreateWorkspaceReadsNoListBeforeWhereItCannotAdopt(t *testing.T) {
 		t.Errorf("the workspace list was read %d times, want once (after the failure only)", n)
 	}
 	wantAll(t, diags[0].Detail(), "may exist, and the provider cannot check", "owner_uid")
+}
+
+// A create that failed because its timeout ran out while Coze carried it
+// out still looks for the bot (the token's workspace list and the bot list
+// are read on the recovery context, not the create's), adopts it and
+// applies the planned settings to it.
+func TestAccBot_aCreateWhoseTimeoutRanOutIsAdoptedAndConfigured(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	cfg := env.config(`
+resource "coze_bot" "b" {
+  space_id    = "7341000000000000"
+  name        = "only one"
+  prompt_info = { prompt = "hello" }
+  timeouts    = { create = "2s" }
+}`)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				// The create is carried out, and its answer comes long after the timeout.
+				PreConfig: func() {
+					env.mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/bot/create", AfterServing: true, Delay: time.Minute})
+				},
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					ids := env.botsNamed(t, "only one")
+					if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+						return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
+					}
+					if n := len(env.mock.RequestsTo(http.MethodPost, "/v1/bot/update")); n != 1 {
+						return fmt.Errorf("the adopted bot was updated %d times, want once (its planned settings)", n)
+					}
+					return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+				},
+			},
+			{Config: cfg, PlanOnly: true}, // the adopted bot has the planned settings
+		},
+	})
+}
+
+// The recovery context outlives the create's deadline, so a create whose
+// timeout runs out during the looking still gets every read; it ends when
+// the create's context is cancelled for another reason (the apply stopped).
+func TestCreateRecoveryOutlivesTheCreatesDeadlineOnly(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	recovery := newCreateRecovery(ctx)
+	defer recovery.close()
+	reads := 0
+	u := uncertainCreation{}
+	rechecks := []time.Duration{0, 50 * time.Millisecond, 50 * time.Millisecond} // the deadline passes during the first wait
+	lookForCreated(recovery.context(), rechecks, &u, func(ctx context.Context, u *uncertainCreation) {
+		reads++
+		u.listErr = ctx.Err()
+	})
+	if reads != len(rechecks) || u.listErr != nil {
+		t.Errorf("%d reads (last error %v), want %d without error: the create's deadline ended the looking", reads, u.listErr, len(rechecks))
+	}
+	if d, ok := recovery.context().Deadline(); !ok || time.Until(d) < createRecheckTimeout-10*time.Second {
+		t.Errorf("recovery deadline %v, want about %s from the failure", d, createRecheckTimeout)
+	}
+
+	stopped, stop := context.WithCancel(context.Background())
+	other := newCreateRecovery(stopped)
+	defer other.close()
+	rctx := other.context()
+	stop()
+	select {
+	case <-rctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Error("the recovery context outlived a cancelled create")
+	}
+}
+
+// A failed read of the token's workspace list, which tells whether the bot
+// list shows every bot, is read again like a failed bot list: the bot is
+// adopted at the next read.
+func TestAccBot_anUncertainCreateRereadsAFailedCoverage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, mockcoze.Options{})
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			PreConfig: func() {
+				env.mock.InjectFault(lostAnswer("/v1/bot/create"))
+				env.mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: 4101, Msg: "no permission"})
+			},
+			Config: env.config(botInSpace),
+			Check: func(s *terraform.State) error {
+				ids := env.botsNamed(t, "only one")
+				if len(ids) != 1 || stateAttr(s, "coze_bot.b", "bot_id") != ids[0] {
+					return fmt.Errorf("want the one bot the create made in the state: bots %v, state %q", ids, stateAttr(s, "coze_bot.b", "bot_id"))
+				}
+				return env.checkRequests(http.MethodPost, "/v1/bot/create", 1)(s)
+			},
+		}},
+	})
+}
+
+// While two resources of a walk create a workspace of one name in one list,
+// the new workspace of that name may be either's: an uncertain create then
+// adopts nothing, and lists it with its import command.
+func TestCreateWorkspaceNeverAdoptsWhileAnotherCreateOfTheNameRuns(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/workspaces", Status: http.StatusBadGateway,
+		RawBody: "<html>502</html>", AfterServing: true})
+	client := mockClient(t, mock)
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
+	r.data.written.createStarted("workspace", "", "w") // another coze_workspace "w" of this walk, its answer not yet come
+	var diags diag.Diagnostics
+	id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags)
+	if id != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", id, diags)
+	}
+	wantAll(t, diags[0].Detail(), "1 of them can be told apart", "none was adopted, since 2 resources of this run started creating",
+		"terraform import <address of this coze_workspace> ")
+	if n := len(mock.RequestsTo(http.MethodPost, "/v1/workspaces")); n != 1 {
+		t.Errorf("the create was sent %d times, want once", n)
+	}
+}
+
+// A create answered with an id that another resource of the walk already
+// adopted fails instead of sharing the object.
+func TestCreateWorkspaceNeverSharesAnAdoptedID(t *testing.T) {
+	const adopted = "7530000000000000099"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Method {
+		case http.MethodPost:
+			_, _ = io.WriteString(w, `{"code":0,"msg":"","data":{"id":"`+adopted+`"}}`)
+		default:
+			_, _ = io.WriteString(w, `{"code":0,"msg":"","data":{"workspaces":[],"total_count":0}}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	client, err := coze.NewClient(coze.Config{BaseURL: srv.URL, Token: mockcoze.DefaultToken, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{}}}
+	if !r.data.written.claim("workspace", adopted) {
+		t.Fatal("claim")
+	}
+	var diags diag.Diagnostics
+	if id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags); id != "" || !diags.HasError() {
+		t.Fatalf("created %q, shared with the resource that adopted it: %v", id, diags)
+	}
+	wantAll(t, diags[0].Summary(), adopted, "another resource of this run adopted")
+}
+
+// A new object that another resource of the run adopted first is listed
+// with what tells it apart, but without an import command: importing it
+// would make two resources manage it.
+func TestUncertainCreateListsAnObjectAdoptedElsewhereWithoutImport(t *testing.T) {
+	client, err := coze.NewClient(coze.Config{BaseURL: "https://api.coze.cn", Token: "pat_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written writtenIDs
+	written.claim("bot", "7") // adopted by another resource of this run
+	u := uncertainCreation{
+		what: "Coze bot", resourceType: "coze_bot", name: "b", where: "workspace 1", err: errors.New("HTTP 502"),
+		lookIn: "in the Coze console", importID: func(id string) string { return "1/" + id },
+		claim: func(id string) bool { return written.claim("bot", id) },
+	}
+	lookForCreated(context.Background(), testCreateRechecks, &u, func(_ context.Context, u *uncertainCreation) {
+		u.candidates = []createCandidate{{id: "7", isNew: true, detail: "updated now"}, {id: "6", detail: "updated in 2020"}}
+	})
+	var diags diag.Diagnostics
+	if adopted := uncertainCreate(&diags, client, u); adopted != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", adopted, diags)
+	}
+	detail := diags[0].Detail()
+	wantAll(t, detail, "- 7 (updated now, adopted by another resource of this run)", "- 6 (updated in 2020): terraform import <address of this coze_bot> 1/6")
+	if strings.Contains(detail, "1/7") {
+		t.Errorf("the error suggests importing bot 7, which another resource of this run adopted:\n%s", detail)
+	}
+}
+
+// Where the workspace list before the create could not be read, no
+// workspace can be adopted: the first good read after the failure is the
+// last.
+func TestCreateWorkspaceReadsOnceWhereTheListBeforeFailed(t *testing.T) {
+	mock := mockcoze.New(mockcoze.Options{})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodGet, Path: "/v1/workspaces", Code: 4101, Msg: "no permission"})
+	mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/v1/workspaces", Status: http.StatusBadGateway,
+		RawBody: "<html>502</html>", AfterServing: true})
+	client := mockClient(t, mock)
+	r := &workspaceResource{resourceBase: resourceBase{data: &providerData{createRechecks: testCreateRechecks}}}
+	var diags diag.Diagnostics
+	if id := r.createWorkspace(newCreateRecovery(context.Background()), client, &coze.CreateWorkspaceRequest{Name: "w", Description: "d"}, &diags); id != "" || !diags.HasError() {
+		t.Fatalf("adopted %q: %v", id, diags)
+	}
+	if n := len(mock.RequestsTo(http.MethodGet, "/v1/workspaces")); n != 2 {
+		t.Errorf("the workspace list was read %d times, want twice (the failed read before the create, one after)", n)
+	}
+	detail := diags[0].Detail()
+	wantAll(t, detail, "the list before the create is unknown", "whether it made one is unknown", "terraform import <address of this coze_workspace> ")
+	if strings.Contains(detail, "none was made") {
+		t.Errorf("the error says none was made:\n%s", detail)
+	}
+}
+
+// Two coze_bot of one name in one workspace: the first create's answer is
+// lost (504, and nothing made) while the second one's bot is made but its
+// answer not yet in. The second's bot looks new to the first, which must
+// not adopt it: the first fails, the second keeps its own bot. The second's
+// answer comes at the first's second list read, or after 10 s when there is
+// none (the first adopts nothing and stops after one read); without the
+// count of creates started, the first adopts the bot at its first read.
+func TestAccBot_anUncertainCreateNeverAdoptsWhileAnotherCreateOfTheNameRuns(t *testing.T) {
+	t.Parallel()
+	mock := mockcoze.New(mockcoze.Options{Token: testToken})
+	var mu sync.Mutex
+	creates, lists := 0, 0
+	secondArrived, listed := make(chan struct{}), make(chan struct{})
+	var listedOnce sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/bot/create":
+			mu.Lock()
+			creates++
+			n := creates
+			mu.Unlock()
+			if n == 1 { // lost before it was carried out, answered once both creates run
+				wait(secondArrived)
+				w.WriteHeader(http.StatusGatewayTimeout)
+				_, _ = io.WriteString(w, "<html>504 Gateway Time-out</html>")
+				return
+			}
+			close(secondArrived)
+			rec := httptest.NewRecorder()
+			mock.ServeHTTP(rec, r)
+			wait(listed) // the first create's recovery has looked at this bot
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/bots":
+			// The second read shows that the first one was looked through.
+			mu.Lock()
+			if creates == 2 {
+				if lists++; lists == 2 {
+					listedOnce.Do(func() { close(listed) })
+				}
+			}
+			mu.Unlock()
+			mock.ServeHTTP(w, r)
+		default:
+			mock.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	env := &testEnv{mock: mock, url: srv.URL}
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: env.config(`
+resource "coze_bot" "a" {
+  space_id = "7341000000000000"
+  name     = "twin"
+}
+resource "coze_bot" "b" {
+  space_id = "7341000000000000"
+  name     = "twin"
+}`),
+			ExpectError: regexp.MustCompile(`(?s)Cannot\s+create\s+Coze\s+bot\s+"twin".*HTTP\s+504.*none\s+was\s+adopted,\s+since\s+2\s+resources\s+of\s+this\s+run\s+started\s+creating.*Nothing\s+was\s+kept`),
+		}},
+	})
+	if ids := env.botsNamed(t, "twin"); len(ids) != 1 {
+		t.Errorf("bots named twin: %v, want the second create's only", ids)
+	}
 }

@@ -32,6 +32,11 @@ func describeAPIError(operation, baseURL string, err error) (summary, detail str
 		if explained {
 			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost.", err, baseURL)
 		}
+		if created := (*coze.UncertainCreateError)(nil); errors.As(err, &created) && created.Created {
+			return summary, fmt.Sprintf("%v\n\nThe Coze API at %s answered success without the new object's id, so the object "+
+				"exists. Before the next apply, which would create a second one, look for it in Coze (by its name) and import "+
+				"it into this resource (terraform import).", err, baseURL)
+		}
 		if uncertain { // its text says what the hint would
 			return summary, fmt.Sprintf("%v\n\nThe answer from the Coze API at %s was lost. Before applying again, look "+
 				"for the object in Coze (by its name); if it exists, import it into this resource (terraform import) instead "+

@@ -227,7 +227,12 @@ func (r *knowledgeBaseResource) Create(ctx context.Context, req resource.CreateR
 		Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("create Coze knowledge base %q in space %s", name, spaceID), err)
+		var more []string
+		if coze.IsUncertainCreate(err) {
+			more = append(more, fmt.Sprintf("In the Coze console, look in workspace %s for a knowledge base named %q; if it is "+
+				"there, import it: terraform import <address of this coze_knowledge_base> %s/<dataset_id>.", spaceID, name, spaceID))
+		}
+		addAPIError(&resp.Diagnostics, client, fmt.Sprintf("create Coze knowledge base %q in space %s", name, spaceID), err, more...)
 		return
 	}
 	tflog.Info(ctx, "Created Coze knowledge base", map[string]any{"dataset_id": id, "space_id": spaceID})

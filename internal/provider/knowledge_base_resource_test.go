@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -387,4 +390,53 @@ func TestAccKnowledgeBase_apiErrorLeavesStateUntouched(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A create answered success without the new object's id made it: the error
+// says so and how to import it, never that no answer came or to apply again.
+func TestAccKnowledge_aCreateAnsweredWithoutItsIDSaysItWasCreated(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		path, answer, config, want string
+	}{
+		"knowledge base": {"/v1/datasets", `{"code":0,"msg":"","data":{}}`, `
+resource "coze_knowledge_base" "kb" {
+  space_id = "7341000000000000"
+  name     = "docs"
+}`, `terraform\s+import\s+<address\s+of\s+this\s+coze_knowledge_base>\s+7341000000000000/<dataset_id>`},
+		"document": {"/open_api/knowledge/document/create", `{"code":0,"msg":"","document_infos":[{"name":"faq.txt"}]}`, `
+resource "coze_knowledge_document" "d" {
+  knowledge_base_id = "%s"
+  name              = "faq.txt"
+  content_base64    = base64encode("questions")
+}`, `terraform\s+import\s+<address\s+of\s+this\s+coze_knowledge_document>\s+%s/<document_id>`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock := mockcoze.New(mockcoze.Options{Token: testToken})
+			kbID := mock.AddKnowledgeBase(mockcoze.DefaultSpaceID, "kb", 0)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost || r.URL.Path != tc.path {
+					mock.ServeHTTP(w, r)
+					return
+				}
+				mock.ServeHTTP(httptest.NewRecorder(), r) // carried out, answered without the id
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, tc.answer)
+			}))
+			t.Cleanup(srv.Close)
+			env := &testEnv{mock: mock, url: srv.URL}
+			config, want := tc.config, tc.want
+			if strings.Contains(config, "%s") {
+				config, want = fmt.Sprintf(config, kbID), fmt.Sprintf(want, kbID)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.config(config),
+					ExpectError: regexp.MustCompile(`(?s)answered\s+success\s+but\s+returned.*was\s+created.*so\s+the\s+object\s+exists.*` + want),
+				}},
+			})
+		})
+	}
 }

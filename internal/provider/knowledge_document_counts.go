@@ -148,6 +148,13 @@ func (t *countsTicket) read(ctx context.Context, id string, list func(context.Co
 		if w.listing == nil { // not listed for yet: the batch need not list for it
 			b := c.base(t.kbID)
 			b.waiting = slices.DeleteFunc(b.waiting, func(o *countsWaiter) bool { return o == w })
+			if len(b.waiting) == 0 {
+				// Nobody waits: the clocks start again with the next waiter,
+				// which would otherwise list at once, as a batch of one.
+				stopTimer(&b.settle)
+				stopTimer(&b.wait)
+				b.quiet, b.waited = false, false
+			}
 		} else if w.listing.waiting--; w.listing.waiting == 0 {
 			w.listing.cancel() // nobody waits for it any more
 		}

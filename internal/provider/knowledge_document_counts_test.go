@@ -120,7 +120,7 @@ func TestDocumentCountsListingEndsWithItsWaiters(t *testing.T) {
 	}
 	a, b := counts.creating("kb"), counts.creating("kb")
 	ctxA, cancelA := context.WithTimeout(context.Background(), time.Minute)
-	ctxB, cancelB := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctxB, cancelB := context.WithTimeout(context.Background(), 90*time.Second) // before defaultReadTimeout from the listing's start
 	defer cancelA()
 	defer cancelB()
 	deadlineB, _ := ctxB.Deadline()
@@ -140,8 +140,8 @@ func TestDocumentCountsListingEndsWithItsWaiters(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the listing did not start")
 	}
-	if deadline.IsZero() || deadline.After(deadlineB) {
-		t.Errorf("the listing's deadline is %v, want at most the latest create's, %v", deadline, deadlineB)
+	if !deadline.Equal(deadlineB) {
+		t.Errorf("the listing's deadline is %v, want the latest create's, %v", deadline, deadlineB)
 	}
 	cancelA()
 	select {
@@ -172,4 +172,29 @@ func TestCountsNotReadWhyTellsTheCreatesTimeoutFromTheAPIs(t *testing.T) {
 	}
 	why = countsNotReadWhy(context.Background(), client, "7", errors.New("list documents: connection reset by peer"))
 	wantAll(t, why, "connection reset", "did not get an answer")
+}
+
+// A create that leaves before its batch is listed for, the last of those
+// waiting, stops the batch's clocks: a create processed later waits for its
+// own batch instead of listing at once as a batch of one.
+func TestDocumentCountsTheLastWaiterToLeaveStopsTheClocks(t *testing.T) {
+	counts := &documentCounts{settle: time.Hour, maxWait: time.Hour}
+	var calls atomic.Int32
+	left, processing := counts.creating("kb"), counts.creating("kb")
+	defer processing.done()
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := left.read(gone, "1", countsLister(&calls, "1")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read: %v, want the create's own cancellation", err)
+	}
+	counts.mu.Lock()
+	b := counts.base("kb")
+	running, quiet, waited, waiting := b.wait != nil || b.settle != nil, b.quiet, b.waited, len(b.waiting)
+	counts.mu.Unlock()
+	if running || quiet || waited || waiting != 0 {
+		t.Errorf("after the last waiter left: a clock running %v, quiet %v, waited %v, %d waiting; want none of them", running, quiet, waited, waiting)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("listed %d times for a create that left", n)
+	}
 }

@@ -586,7 +586,12 @@ func (r *knowledgeDocumentResource) Create(ctx context.Context, req resource.Cre
 	what := fmt.Sprintf("Coze knowledge document %q in knowledge base %s", name, kbID)
 	docs, err := client.CreateDocuments(ctx, body)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, client, "create "+what, err)
+		var more []string
+		if coze.IsUncertainCreate(err) {
+			more = append(more, fmt.Sprintf("In the Coze console, look in knowledge base %s for a document named %q; if it is "+
+				"there, import it: terraform import <address of this coze_knowledge_document> %s/<document_id>.", kbID, name, kbID))
+		}
+		addAPIError(&resp.Diagnostics, client, "create "+what, err, more...)
 		return
 	}
 	doc := docs[0]

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -754,11 +755,17 @@ resource "coze_knowledge_document" "cat" {
 // document created and processed, exactly once, and the plan after the
 // apply is empty. (Documents are processed at the first poll, and the
 // limit is 8 rather than lower, to keep the test near 15 s: its requests
-// take about their number divided by the limit.)
+// take about their number divided by the limit.) Whether the limiter
+// answers 429 depends on the machine's speed, so the first creates are
+// answered 429 by a fault, as the limiter would: the test meets 429s on
+// every machine.
 func TestAccKnowledgeDocument_rateLimitedBatchOfTwenty(t *testing.T) {
 	t.Parallel()
+	const throttledCreates = 3
 	env := newTestEnv(t, mockcoze.Options{RateLimit: 8})
 	env.mock.SetDocumentProcessing(mockcoze.DocumentProcessing{Polls: 0})
+	env.mock.InjectFault(mockcoze.Fault{Method: http.MethodPost, Path: "/open_api/knowledge/document/create",
+		Times: throttledCreates, Status: http.StatusTooManyRequests, RetryAfter: "1"})
 	cfg := fmt.Sprintf(`
 provider "coze" {
   base_url  = %q
@@ -779,8 +786,9 @@ resource "coze_knowledge_document" "d" {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			Check: func(s *terraform.State) error {
-				if env.mock.RateLimited() == 0 {
-					return fmt.Errorf("the mock answered no request with 429: the test does not exercise the rate limit")
+				// Every create answered 429 was sent again.
+				if n := len(env.mock.RequestsTo(http.MethodPost, "/open_api/knowledge/document/create")); n < 20+throttledCreates {
+					return fmt.Errorf("%d document creates sent, want at least %d: 20, and again each answered 429", n, 20+throttledCreates)
 				}
 				docs := env.mock.KnowledgeDocuments(stateAttr(s, "coze_knowledge_base.kb", "id"))
 				if len(docs) != 20 {
@@ -797,7 +805,7 @@ resource "coze_knowledge_document" "d" {
 						return fmt.Errorf("document %s status %d", d.Name, d.Status)
 					}
 				}
-				t.Logf("the mock answered %d of %d requests with 429", env.mock.RateLimited(), len(env.mock.Requests()))
+				t.Logf("the mock answered %d of %d requests with 429 (and %d creates by a fault)", env.mock.RateLimited(), len(env.mock.Requests()), throttledCreates)
 				return nil
 			},
 		}},

@@ -30,7 +30,8 @@ import (
 // cut short by its deadline is not: the deadline belongs to the resource
 // that started it. The listing runs on a context detached from that
 // resource, bounded by its deadline, so a resource that is cancelled stops
-// waiting without failing the others.
+// waiting without failing the others; when every resource waiting for it has
+// left, the listing is cancelled, and the next asker lists anew.
 //
 // A listing is kept as its items by id. The zero value is ready to use.
 type listingCache[T any] struct {
@@ -38,6 +39,15 @@ type listingCache[T any] struct {
 	group   singleflight.Group
 	epochs  map[string]uint64 // per scope: the number of forget calls
 	answers map[listingKey]*listingAnswer[T]
+	flights map[string]*listingFlight // the listings in flight, by flight key
+}
+
+// listingFlight is a listing in flight: its context, and how many callers
+// wait for it. It is cancelled when the last of them leaves.
+type listingFlight struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	callers int
 }
 
 // listingKey names one answer: a listing of a scope, in one epoch of it.
@@ -64,30 +74,62 @@ func (c *listingCache[T]) get(ctx context.Context, scope, name string, list list
 		c.mu.Unlock()
 		return a.items, a.err
 	}
+	flightKey := scope + "\x00" + name + "\x00" + strconv.FormatUint(key.epoch, 10)
+	f := c.flights[flightKey]
+	if f == nil {
+		listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout(ctx))
+		f = &listingFlight{ctx: listCtx, cancel: cancel}
+		if c.flights == nil {
+			c.flights = map[string]*listingFlight{}
+		}
+		c.flights[flightKey] = f
+	}
+	f.callers++
 	c.mu.Unlock()
 
-	flightKey := scope + "\x00" + name + "\x00" + strconv.FormatUint(key.epoch, 10)
 	result := c.group.DoChan(flightKey, func() (any, error) {
-		listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout(ctx))
-		defer cancel()
 		a := &listingAnswer[T]{items: map[string]T{}}
-		a.err = list(listCtx, func(id string, item T) { a.items[id] = item })
-		if listCtx.Err() == nil {
-			c.mu.Lock()
+		a.err = list(f.ctx, func(id string, item T) { a.items[id] = item })
+		c.mu.Lock()
+		if f.ctx.Err() == nil {
 			if c.answers == nil {
 				c.answers = map[listingKey]*listingAnswer[T]{}
 			}
 			c.answers[key] = a
-			c.mu.Unlock()
 		}
+		if c.flights[flightKey] == f {
+			delete(c.flights, flightKey)
+		}
+		c.mu.Unlock()
+		f.cancel()
 		return a, nil
 	})
 	select {
 	case <-ctx.Done():
+		c.leave(flightKey, f, true)
 		return nil, ctx.Err()
 	case r := <-result:
+		c.leave(flightKey, f, false)
 		a, _ := r.Val.(*listingAnswer[T])
 		return a.items, a.err
+	}
+}
+
+// leave ends a caller's wait for flight f. The last caller to leave cancels
+// it; if it left before the answer (early), the next asker lists anew
+// rather than join the cancelled listing.
+func (c *listingCache[T]) leave(flightKey string, f *listingFlight, early bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.callers--; f.callers > 0 {
+		return
+	}
+	f.cancel()
+	if c.flights[flightKey] == f {
+		delete(c.flights, flightKey)
+		if early {
+			c.group.Forget(flightKey)
+		}
 	}
 }
 

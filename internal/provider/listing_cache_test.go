@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -112,5 +115,61 @@ func TestListingCacheFindAndForget(t *testing.T) {
 	}
 	if n := len(cache.answers); n != 2 {
 		t.Errorf("%d answers kept, want the 2 of the current epochs", n)
+	}
+}
+
+// A shared listing goes on while any caller waits for it, is cancelled when
+// the last one leaves, and the next caller lists anew rather than join it.
+func TestListingCacheCancelsAListingWhenEveryCallerHasLeft(t *testing.T) {
+	var cache listingCache[int]
+	var calls atomic.Int32
+	listings := make(chan context.Context, 2)
+	list := func(ctx context.Context, add func(string, int)) error {
+		if calls.Add(1) > 1 {
+			add("7", 7) // the second listing answers
+			return nil
+		}
+		listings <- ctx
+		<-ctx.Done() // the first never does
+		return ctx.Err()
+	}
+	ctxA, cancelA := context.WithCancel(context.Background())
+	ctxB, cancelB := context.WithCancel(context.Background())
+	defer cancelB()
+	done := make(chan error, 2)
+	go func() { _, err := cache.get(ctxA, "kb", "", list); done <- err }()
+	var listing context.Context
+	select {
+	case listing = <-listings:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listing did not start")
+	}
+	go func() { _, err := cache.get(ctxB, "kb", "", list); done <- err }()
+	// B has joined when the cache counts two callers of the flight.
+	for joined := false; !joined; {
+		cache.mu.Lock()
+		for _, f := range cache.flights {
+			joined = f.callers == 2
+		}
+		cache.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	cancelA()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("A: %v, want its own cancellation", err)
+	}
+	if listing.Err() != nil {
+		t.Fatal("the listing was cancelled while B still waited for it")
+	}
+	cancelB()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("B: %v, want its own cancellation", err)
+	}
+	if !errors.Is(listing.Err(), context.Canceled) {
+		t.Errorf("the listing goes on after every caller left: %v", listing.Err())
+	}
+	items, err := cache.get(context.Background(), "kb", "", list)
+	if err != nil || items["7"] != 7 || calls.Load() != 2 {
+		t.Errorf("the next caller got %v, %v after %d listings; want a new listing's answer", items, err, calls.Load())
 	}
 }

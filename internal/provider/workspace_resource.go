@@ -250,13 +250,16 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 
 	name := plan.Name.ValueString()
 	defer r.data.workspaces.forget("")
-	id := r.createWorkspace(ctx, client, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
+	recovery := newCreateRecovery(ctx)
+	defer recovery.close()
+	id := r.createWorkspace(recovery, client, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
 		Name: name, Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
 		CozeAccountID: plan.CozeAccountID.ValueString(), OwnerUID: plan.OwnerUID.ValueString(),
 	}, &resp.Diagnostics)
 	if id == "" {
 		return
 	}
+	ctx = recovery.current() // an adopted workspace is read back within the recovery's time
 	tflog.Info(ctx, "Created Coze workspace", map[string]any{"workspace_id": id})
 	plan.ID = types.StringValue(id)
 
