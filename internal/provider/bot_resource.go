@@ -115,6 +115,7 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 	plan, diags := rootObject(ctx, req.Plan.Schema.Type(), req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	planned := botOf(plan)
+	requestCtx := ctx // Terraform stopping the apply cancels it: it ends the recovery of an uncertain create too
 	ctx, cancel := withTimeout(ctx, planned.Timeouts().Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
@@ -134,10 +135,10 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		ModelInfoConfig: settings.ModelInfoConfig, SuggestReplyInfo: settings.SuggestReplyInfo,
 	}
 	started := time.Now()
-	r.data.written.createStarted("bot", spaceID, create.Name)
+	finish := r.data.written.createStarted("bot", spaceID, create.Name)
 	botID, err := client.CreateBot(ctx, create)
 	adopted := false
-	recovery := newCreateRecovery(ctx)
+	recovery := newCreateRecovery(requestCtx, ctx)
 	defer recovery.close()
 	switch {
 	case coze.IsUncertainCreate(err):
@@ -146,14 +147,18 @@ func (r *botResource) Create(ctx context.Context, req resource.CreateRequest, re
 		// the create's may have run out.
 		ctx = recovery.context()
 		if botID = r.recoverBotCreate(ctx, client, botCreateAttempt{request: create, started: started, err: err}, &resp.Diagnostics); botID == "" {
-			return
+			return // unresolved for the walk: its bot may still be listed
 		}
+		finish() // adopted, so claimed
 		adopted = true
 	case err != nil:
+		finish()
 		addAPIError(&resp.Diagnostics, client, "create bot in space "+spaceID, err)
 		return
 	default:
-		if !r.data.written.claim("bot", botID) {
+		claimed := r.data.written.claim("bot", botID)
+		finish() // after the claim: until then, the new bot may look adoptable to another create
+		if !claimed {
 			addCreatedButAdoptedError(&resp.Diagnostics, "Coze bot", botID, create.Name)
 			return
 		}

@@ -36,34 +36,47 @@ import (
 // writtenIDs records the objects this provider wrote in one walk (created,
 // updated, published or unpublished; it hangs off providerData), so that an
 // uncertain create never adopts an object that another resource of the run
-// created or touched within the create's window. It also counts the creates
-// started per kind, scope and name: a create's id is known only when its
-// answer comes, so while two creates of one name run, a bot or workspace of
-// that name cannot be told to be one's or the other's, and neither adopts.
-// The zero value is ready.
+// created or touched within the create's window. It also counts the
+// unresolved creates per kind, scope and name: a create's id is known only
+// when its answer comes, so while two creates of one name are unresolved, a
+// bot or workspace of that name cannot be told to be one's or the other's,
+// and neither adopts. A create is resolved when it has claimed its object
+// (created or adopted) or failed for certain; an uncertain create that
+// adopted nothing stays unresolved for the walk: its object may still be
+// listed. The zero value is ready.
 type writtenIDs struct {
-	ids    sync.Map
-	mu     sync.Mutex
-	starts map[string]int // kind/scope/name: creates started in this walk
+	ids        sync.Map
+	mu         sync.Mutex
+	unresolved map[string]int // kind/scope/name: creates started and not resolved in this walk
 }
 
 // createStarted counts a create of kind named name in scope (a workspace,
-// a workspace list), before it is sent.
-func (w *writtenIDs) createStarted(kind, scope, name string) {
+// a workspace list), before it is sent, until the finish it returns is
+// called: after the create claimed its object, or failed for certain.
+func (w *writtenIDs) createStarted(kind, scope, name string) (finish func()) {
+	key := kind + "/" + scope + "/" + name
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.starts == nil {
-		w.starts = map[string]int{}
+	if w.unresolved == nil {
+		w.unresolved = map[string]int{}
 	}
-	w.starts[kind+"/"+scope+"/"+name]++
+	w.unresolved[key]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			w.unresolved[key]--
+		})
+	}
 }
 
-// createsStarted is how many creates of kind named name in scope this walk
-// started.
-func (w *writtenIDs) createsStarted(kind, scope, name string) int {
+// createsUnresolved is how many creates of kind named name in scope this
+// walk started and has not resolved.
+func (w *writtenIDs) createsUnresolved(kind, scope, name string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.starts[kind+"/"+scope+"/"+name]
+	return w.unresolved[kind+"/"+scope+"/"+name]
 }
 
 // addBot records a bot this walk updated, published or unpublished (a
@@ -107,18 +120,20 @@ const createRecheckTimeout = 30 * time.Second
 // createRecovery is the one context of everything after an uncertain
 // create: the list reads and the adopted object's follow-up requests. It is
 // made at the failure, with the create's deadline or createRecheckTimeout
-// from then, whichever is later, and detached from the create's deadline (a
+// from then, whichever is later, and detached from the create's context (a
 // create that failed because its timeout ran out must still look, or it
-// could never adopt what it made), but cancelled with the create's context
-// for any other reason (Terraform stopping the apply). close releases it.
+// could never adopt what it made), but cancelled with the request's context,
+// the one before the create's timeout (Terraform stopping the apply), even
+// after the create's deadline has passed. close releases it.
 type createRecovery struct {
-	create context.Context // the create's own
-	ctx    context.Context // made by context
-	stop   func()
+	request context.Context // the Create request's, without the create's timeout
+	create  context.Context // the create's own, within its timeout
+	ctx     context.Context // made by context
+	stop    func()
 }
 
-func newCreateRecovery(create context.Context) *createRecovery {
-	return &createRecovery{create: create}
+func newCreateRecovery(request, create context.Context) *createRecovery {
+	return &createRecovery{request: request, create: create}
 }
 
 // context returns the recovery context, made at the first call.
@@ -126,17 +141,12 @@ func (r *createRecovery) context() context.Context {
 	if r.ctx != nil {
 		return r.ctx
 	}
-	parent := r.create
 	deadline := time.Now().Add(createRecheckTimeout)
-	if d, ok := parent.Deadline(); ok && d.After(deadline) {
+	if d, ok := r.create.Deadline(); ok && d.After(deadline) {
 		deadline = d
 	}
-	ctx, cancel := context.WithDeadline(context.WithoutCancel(parent), deadline)
-	stopAfter := context.AfterFunc(parent, func() {
-		if !errors.Is(parent.Err(), context.DeadlineExceeded) {
-			cancel()
-		}
-	})
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(r.create), deadline)
+	stopAfter := context.AfterFunc(r.request, cancel)
 	r.ctx, r.stop = ctx, func() { stopAfter(); cancel() }
 	return ctx
 }
@@ -181,8 +191,9 @@ type uncertainCreation struct {
 	importID       func(id string) string
 	claim          func(id string) bool // writtenIDs.claim of the object's kind
 	// sameNameCreates, when set, is how many creates of this name and scope
-	// the walk started (writtenIDs.createsStarted): more than one, and none
-	// is adopted, since the one new object may be another create's.
+	// the walk has not resolved, this one included
+	// (writtenIDs.createsUnresolved): more than one, and none is adopted,
+	// since the one new object may be another create's.
 	sameNameCreates func() int
 	// noneCanBeNew: no candidate can be told apart as made by this create
 	// (the list before it is unknown), so the first good read is the last.
@@ -201,9 +212,10 @@ func (u *uncertainCreation) created() bool {
 	return errors.As(u.err, &uncertain) && uncertain.Created
 }
 
-// sharedName reports whether another create of the walk was started with
-// this name and scope: read after the list, so that a create started after
-// the check cannot be in the list read.
+// sharedName reports whether another create of the walk with this name and
+// scope is unresolved: read after the list, so that a create started after
+// the check cannot be in the list read, and one resolved before it has
+// claimed its object.
 func (u *uncertainCreation) sharedName() bool {
 	return u.sameNameCreates != nil && u.sameNameCreates() > 1
 }
@@ -330,8 +342,8 @@ func uncertainCreate(diags *diag.Diagnostics, client *coze.Client, u uncertainCr
 			adopted = "but none was adopted, since that list may not show every " + u.what + " of the name"
 		}
 		if checked && len(fresh) == 1 && u.sharedName() {
-			adopted = fmt.Sprintf("but none was adopted, since %d resources of this run started creating a %s of this name "+
-				"there, so the new one may be another's", u.sameNameCreates(), u.what)
+			adopted = fmt.Sprintf("but none was adopted, since %d resources of this run are creating a %s of this name "+
+				"there or could not tell whether they made one, so the new one may be another's", u.sameNameCreates(), u.what)
 		}
 		found = fmt.Sprintf("%s showed %d %s(s) named %q%s, and %d of them can be told apart as made by this create (%s), %s:%s",
 			capitalize(u.where), len(u.candidates), u.what, u.name, looked, len(fresh), u.newMeans, adopted, list.String())
@@ -429,7 +441,7 @@ func (r *botResource) recoverBotCreate(ctx context.Context, client *coze.Client,
 			"named %q; its id is the number after /bot/ in the bot's address", spaceID, name),
 		importID:        func(id string) string { return spaceID + "/" + id },
 		claim:           func(id string) bool { return r.data.written.claim("bot", id) },
-		sameNameCreates: func() int { return r.data.written.createsStarted("bot", spaceID, name) },
+		sameNameCreates: func() int { return r.data.written.createsUnresolved("bot", spaceID, name) },
 	}
 	since := attempt.started.Truncate(time.Second).Unix() // updated_at counts whole seconds
 	covered := false
@@ -501,10 +513,12 @@ func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *co
 	if unchecked == "" {
 		before, beforeErr = r.data.workspaces.get(ctx, "", listName, listAll)
 	}
-	r.data.written.createStarted("workspace", listName, req.Name)
+	finish := r.data.written.createStarted("workspace", listName, req.Name)
 	id, err := client.CreateWorkspace(ctx, req)
 	if err == nil {
-		if !r.data.written.claim("workspace", id) {
+		claimed := r.data.written.claim("workspace", id)
+		finish() // after the claim: until then, the new workspace may look adoptable to another create
+		if !claimed {
 			addCreatedButAdoptedError(diags, "Coze workspace", id, req.Name)
 			return ""
 		}
@@ -512,6 +526,7 @@ func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *co
 	}
 	operation := fmt.Sprintf("create Coze workspace %q", req.Name)
 	if !coze.IsUncertainCreate(err) {
+		finish()
 		addAPIError(diags, client, operation, err)
 		return ""
 	}
@@ -524,7 +539,7 @@ func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *co
 			"after /space/ in its address", req.Name, workspaceOwnerName(req)),
 		importID:        func(id string) string { return id },
 		claim:           func(id string) bool { return r.data.written.claim("workspace", id) },
-		sameNameCreates: func() int { return r.data.written.createsStarted("workspace", listName, req.Name) },
+		sameNameCreates: func() int { return r.data.written.createsUnresolved("workspace", listName, req.Name) },
 	}
 	switch {
 	case unchecked != "":
@@ -556,7 +571,11 @@ func (r *workspaceResource) createWorkspace(recovery *createRecovery, client *co
 			u.candidates = nil
 		}
 	})
-	return uncertainCreate(diags, client, u)
+	adopted := uncertainCreate(diags, client, u)
+	if adopted != "" {
+		finish() // claimed; one that adopted nothing stays unresolved
+	}
+	return adopted
 }
 
 // workspaceCreateList is the list that shows a workspace that req creates:

@@ -2,11 +2,8 @@ package provider
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // listingCache shares the answers of a listing among the resources of one
@@ -19,7 +16,7 @@ import (
 // A listing is named by a scope (what the provider's writes invalidate: a
 // workspace, a knowledge base) and a name within it (a connector, or "").
 // Resources that ask at the same time share the one listing in flight
-// (singleflight), later ones its answer. After this provider writes to a
+// (listingFlight), later ones its answer. After this provider writes to a
 // scope, forget(scope) makes the next asker list again.
 //
 // How long an answer lives: a cache hangs off providerData, which Configure
@@ -36,18 +33,26 @@ import (
 // A listing is kept as its items by id. The zero value is ready to use.
 type listingCache[T any] struct {
 	mu      sync.Mutex
-	group   singleflight.Group
 	epochs  map[string]uint64 // per scope: the number of forget calls
 	answers map[listingKey]*listingAnswer[T]
-	flights map[string]*listingFlight // the listings in flight, by flight key
+	flights map[listingKey]*listingFlight[T] // the listings in flight
+	// joined, when set (tests), runs after a caller joined a flight and
+	// before it waits for it.
+	joined func()
 }
 
-// listingFlight is a listing in flight: its context, and how many callers
-// wait for it. It is cancelled when the last of them leaves.
-type listingFlight struct {
+// listingFlight is a listing in flight: its context, how many callers wait
+// for it, and its answer once done is closed. It is the one place where
+// callers join a listing: they register under listingCache.mu, so a flight
+// that ends (under that lock too) either has them counted, and they get its
+// answer, or is gone, and they find its kept answer or start anew. It is
+// cancelled when the last caller leaves.
+type listingFlight[T any] struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	callers int
+	done    chan struct{}
+	answer  *listingAnswer[T] // set before done is closed
 }
 
 // listingKey names one answer: a listing of a scope, in one epoch of it.
@@ -74,62 +79,65 @@ func (c *listingCache[T]) get(ctx context.Context, scope, name string, list list
 		c.mu.Unlock()
 		return a.items, a.err
 	}
-	flightKey := scope + "\x00" + name + "\x00" + strconv.FormatUint(key.epoch, 10)
-	f := c.flights[flightKey]
-	if f == nil {
+	f := c.flights[key]
+	if f == nil || f.ctx.Err() != nil { // one past its deadline belongs to the resource that started it
 		listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout(ctx))
-		f = &listingFlight{ctx: listCtx, cancel: cancel}
+		f = &listingFlight[T]{ctx: listCtx, cancel: cancel, done: make(chan struct{})}
 		if c.flights == nil {
-			c.flights = map[string]*listingFlight{}
+			c.flights = map[listingKey]*listingFlight[T]{}
 		}
-		c.flights[flightKey] = f
+		c.flights[key] = f
+		go c.fly(key, f, list)
 	}
 	f.callers++
 	c.mu.Unlock()
+	if c.joined != nil {
+		c.joined()
+	}
 
-	result := c.group.DoChan(flightKey, func() (any, error) {
-		a := &listingAnswer[T]{items: map[string]T{}}
-		a.err = list(f.ctx, func(id string, item T) { a.items[id] = item })
-		c.mu.Lock()
-		if f.ctx.Err() == nil {
-			if c.answers == nil {
-				c.answers = map[listingKey]*listingAnswer[T]{}
-			}
-			c.answers[key] = a
-		}
-		if c.flights[flightKey] == f {
-			delete(c.flights, flightKey)
-		}
-		c.mu.Unlock()
-		f.cancel()
-		return a, nil
-	})
 	select {
 	case <-ctx.Done():
-		c.leave(flightKey, f, true)
+		c.leave(key, f)
 		return nil, ctx.Err()
-	case r := <-result:
-		c.leave(flightKey, f, false)
-		a, _ := r.Val.(*listingAnswer[T])
-		return a.items, a.err
+	case <-f.done:
+		c.leave(key, f)
+		return f.answer.items, f.answer.err
 	}
 }
 
+// fly runs the listing of flight f, keeps its answer unless f's context
+// ended (its deadline, or every caller left), and ends f.
+func (c *listingCache[T]) fly(key listingKey, f *listingFlight[T], list lister[T]) {
+	a := &listingAnswer[T]{items: map[string]T{}}
+	a.err = list(f.ctx, func(id string, item T) { a.items[id] = item })
+	c.mu.Lock()
+	if f.ctx.Err() == nil {
+		if c.answers == nil {
+			c.answers = map[listingKey]*listingAnswer[T]{}
+		}
+		c.answers[key] = a
+	}
+	if c.flights[key] == f {
+		delete(c.flights, key)
+	}
+	f.answer = a
+	c.mu.Unlock()
+	f.cancel()
+	close(f.done)
+}
+
 // leave ends a caller's wait for flight f. The last caller to leave cancels
-// it; if it left before the answer (early), the next asker lists anew
-// rather than join the cancelled listing.
-func (c *listingCache[T]) leave(flightKey string, f *listingFlight, early bool) {
+// it; if it left before the answer, the next asker lists anew rather than
+// join the cancelled listing.
+func (c *listingCache[T]) leave(key listingKey, f *listingFlight[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f.callers--; f.callers > 0 {
 		return
 	}
 	f.cancel()
-	if c.flights[flightKey] == f {
-		delete(c.flights, flightKey)
-		if early {
-			c.group.Forget(flightKey)
-		}
+	if c.flights[key] == f {
+		delete(c.flights, key)
 	}
 }
 

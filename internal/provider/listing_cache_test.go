@@ -173,3 +173,96 @@ func TestListingCacheCancelsAListingWhenEveryCallerHasLeft(t *testing.T) {
 		t.Errorf("the next caller got %v, %v after %d listings; want a new listing's answer", items, err, calls.Load())
 	}
 }
+
+// A caller that joins a listing just as it ends gets its answer: the flight
+// ends (keeps its answer, leaves the flights, cancels its context) between
+// the caller's joining and its waiting, and the caller must neither list
+// again nor run a listing on the ended flight's cancelled context.
+func TestListingCacheCallerJoiningAsTheListingEndsGetsItsAnswer(t *testing.T) {
+	t.Parallel()
+	var cache listingCache[int]
+	var calls atomic.Int32
+	release := make(chan struct{})
+	list := func(ctx context.Context, add func(string, int)) error {
+		if calls.Add(1) > 1 {
+			return fmt.Errorf("listed again: %w", ctx.Err())
+		}
+		<-release
+		add("1", 1)
+		return nil
+	}
+	aJoined, aDone := make(chan struct{}), make(chan error, 1)
+	var joins atomic.Int32
+	cache.joined = func() {
+		if joins.Add(1) == 1 {
+			close(aJoined)
+			return
+		}
+		// B has joined A's flight: let it end before B waits.
+		close(release)
+		if err := <-aDone; err != nil {
+			t.Errorf("A: %v", err)
+		}
+	}
+	go func() { _, err := cache.get(t.Context(), "ws", "", list); aDone <- err }()
+	<-aJoined
+	items, err := cache.get(t.Context(), "ws", "", list)
+	if err != nil || items["1"] != 1 || calls.Load() != 1 {
+		t.Errorf("B got %v, %v after %d listings; want the one listing's answer", items, err, calls.Load())
+	}
+}
+
+// A flight past its deadline is not joined: the deadline was the resource's
+// that started it, and a later caller lists anew on its own, even while
+// another caller still waits for the ending flight.
+func TestListingCacheCallerDoesNotJoinAListingPastItsDeadline(t *testing.T) {
+	t.Parallel()
+	var cache listingCache[int]
+	var calls atomic.Int32
+	expired, release := make(chan struct{}), make(chan struct{})
+	list := func(ctx context.Context, add func(string, int)) error {
+		if calls.Add(1) > 1 {
+			add("2", 2)
+			return nil
+		}
+		<-ctx.Done()
+		close(expired)
+		<-release // the first listing has not ended yet when B asks
+		return ctx.Err()
+	}
+	joined := make(chan struct{}, 3)
+	cache.joined = func() { joined <- struct{}{} }
+	ctxA, cancelA := context.WithTimeout(t.Context(), time.Hour)
+	defer cancelA()
+	aDone, cDone := make(chan error, 1), make(chan error, 1)
+	go func() { _, err := cache.get(ctxA, "ws", "", list); aDone <- err }()
+	<-joined
+	go func() { _, err := cache.get(t.Context(), "ws", "", list); cDone <- err }()
+	<-joined
+	cancelA() // A leaves; C keeps the flight
+	if err := <-aDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("A: %v, want its cancellation", err)
+	}
+	cache.mu.Lock()
+	for _, f := range cache.flights {
+		f.cancel() // stands for A's deadline, which bounds the flight
+	}
+	cache.mu.Unlock()
+	<-expired
+	type answer struct {
+		items map[string]int
+		err   error
+	}
+	bDone := make(chan answer, 1)
+	go func() { items, err := cache.get(t.Context(), "ws", "", list); bDone <- answer{items, err} }()
+	<-joined
+	close(release)
+	b := <-bDone
+	items, err := b.items, b.err
+	if err != nil || items["2"] != 2 || calls.Load() != 2 {
+		t.Errorf("B got %v, %v after %d listings; want a listing of its own", items, err, calls.Load())
+	}
+	if err := <-cDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("C: %v, want the flight's end", err)
+	}
+}

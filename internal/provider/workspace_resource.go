@@ -245,12 +245,13 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	requestCtx := ctx // Terraform stopping the apply cancels it: it ends the recovery of an uncertain create too
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultWriteTimeout, &resp.Diagnostics)
 	defer cancel()
 
 	name := plan.Name.ValueString()
 	defer r.data.workspaces.forget("")
-	recovery := newCreateRecovery(ctx)
+	recovery := newCreateRecovery(requestCtx, ctx)
 	defer recovery.close()
 	id := r.createWorkspace(recovery, client, &coze.CreateWorkspaceRequest{ // create_recovery.go: never twice
 		Name: name, Description: plan.Description.ValueString(), IconFileID: plan.IconFileID.ValueString(),
